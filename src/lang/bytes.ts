@@ -1,0 +1,30 @@
+/**
+ * Byte strings. SEC (Perl) reads input and rule files as bytes, without an
+ * encoding layer. We represent such data as "byte strings": JavaScript
+ * strings whose every code unit is one byte (0-255), i.e. latin1-decoded.
+ * A regex `.` then matches one byte, and bytes that are not valid UTF-8
+ * round-trip unchanged. With the `--utf8` option, real UTF-8 decoding is
+ * used instead (character semantics).
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+
+/** How bytes are turned into strings and back. */
+export type TextMode = "bytes" | "utf8";
+
+/** Decodes bytes into a string in the given mode (latin1 for byte strings). */
+export function decodeBytes(data: Uint8Array, mode: TextMode = "bytes"): string {
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  return buf.toString(mode === "bytes" ? "latin1" : "utf8");
+}
+
+/** Encodes a string into bytes in the given mode (latin1 for byte strings). */
+export function encodeString(text: string, mode: TextMode = "bytes"): Uint8Array {
+  return Buffer.from(text, mode === "bytes" ? "latin1" : "utf8");
+}
+
+/** Converts a byte string (latin1) to a normal JS string by decoding UTF-8, for display. */
+export function byteStringToDisplay(text: string): string {
+  return Buffer.from(text, "latin1").toString("utf8");
+}
