@@ -1,0 +1,274 @@
+/**
+ * Templates: rule field values with variables in them.
+ *
+ * A template is parsed once, at load time, into literal text and variable
+ * references. Substitution then happens in two stages, as in SEC:
+ *
+ * 1. match variables (`$1`, `${1}`, `$+{name}`, `$:{entry:name}`, `$$`, and
+ *    in Pair rules the shadowed `%1`, `%{1}`, `%+{name}`) at match time, "at
+ *    the earliest opportunity" — {@link bindMatch};
+ * 2. action list variables (`%name`, `%{name}`, `%.builtin`, `%%`)
+ *    immediately before an action runs — {@link render}.
+ *
+ * Values inserted in stage 1 are literal text and are never scanned again,
+ * so a match value holding `%s` or `$1` stays as it is.
+ *
+ * @module
+ */
+
+/** A reference to a variable inside a template. */
+export type VarRef =
+  /** `$N` or `${N}`: numbered match variable; `key` is the digits as written. */
+  | { readonly k: "num"; readonly key: string; readonly raw: string }
+  /** `$+{name}`: named match variable. */
+  | { readonly k: "named"; readonly name: string; readonly raw: string }
+  /** `$:{entry:name}`: a variable from the pattern match cache. */
+  | { readonly k: "cache"; readonly entry: string; readonly name: string; readonly raw: string }
+  /** `$$`: a literal dollar sign (when match variables are substituted). */
+  | { readonly k: "dollar"; readonly raw: string }
+  /** `%N` / `%{N}` in Pair rules: numbered variable of the first pattern. */
+  | { readonly k: "pnum"; readonly key: string; readonly raw: string }
+  /** `%+{name}` in Pair rules: named variable of the first pattern. */
+  | { readonly k: "pnamed"; readonly name: string; readonly raw: string }
+  /** `%name`, `%{name}`, `%.builtin`: an action list variable. */
+  | { readonly k: "avar"; readonly name: string; readonly raw: string };
+
+/** Literal text and variable references, in order. */
+export type TemplatePart = string | VarRef;
+
+/** A parsed template. `parts` is empty for the empty string. */
+export interface Template {
+  /** The text as written in the rule file. */
+  readonly source: string;
+  /** Literal strings and variable references. */
+  readonly parts: readonly TemplatePart[];
+  /** True when some part is a match variable reference (stage 1 has work). */
+  readonly hasMatchVars: boolean;
+  /** True when some part is an action list variable (stage 2 has work). */
+  readonly hasActionVars: boolean;
+}
+
+/** Which variable syntaxes a field understands. */
+export interface TemplateSyntax {
+  /** `%`-variables of action lists (`%name`, `%%`). */
+  actionVars: boolean;
+  /** `%N`, `%{N}`, `%+{name}`: first-pattern variables in Pair rules. */
+  pairVars: boolean;
+}
+
+/** Syntax of fields like desc and context names: match variables only. */
+export const MATCH_ONLY: TemplateSyntax = { actionVars: false, pairVars: false };
+/** Syntax of action list parameters. */
+export const ACTION_SYNTAX: TemplateSyntax = { actionVars: true, pairVars: false };
+
+const NAMED_RE = /^[A-Za-z_][A-Za-z0-9_!]*$/;
+const AVAR_RE = /^\.?[A-Za-z][A-Za-z0-9_]*/;
+const AVAR_STICKY = /\.?[A-Za-z][A-Za-z0-9_]*/y;
+
+/** Parses `text` into a template for the given syntax. */
+export function parseTemplate(text: string, syntax: TemplateSyntax = MATCH_ONLY): Template {
+  const parts: TemplatePart[] = [];
+  let lit = "";
+  let hasMatch = false;
+  let hasAction = false;
+  const push = (ref: VarRef) => {
+    if (lit !== "") parts.push(lit);
+    lit = "";
+    parts.push(ref);
+    if (ref.k === "avar") hasAction = true;
+    else hasMatch = true;
+  };
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 36 /* $ */) {
+      const ref = scanDollar(text, i);
+      if (ref !== null) {
+        push(ref);
+        i += ref.raw.length;
+        continue;
+      }
+    } else if (c === 37 /* % */ && (syntax.actionVars || syntax.pairVars)) {
+      if (text.charCodeAt(i + 1) === 37) {
+        lit += "%";
+        i += 2;
+        continue;
+      }
+      const ref = scanPercent(text, i, syntax);
+      if (ref !== null) {
+        push(ref);
+        i += ref.raw.length;
+        continue;
+      }
+    }
+    lit += text[i];
+    i++;
+  }
+  if (lit !== "") parts.push(lit);
+  return { source: text, parts, hasMatchVars: hasMatch, hasActionVars: hasAction };
+}
+
+function scanDollar(text: string, i: number): VarRef | null {
+  const next = text[i + 1];
+  if (next === "$") return { k: "dollar", raw: "$$" };
+  if (next >= "0" && next <= "9") {
+    let j = i + 1;
+    while (j < text.length && text[j] >= "0" && text[j] <= "9") j++;
+    return { k: "num", key: text.slice(i + 1, j), raw: text.slice(i, j) };
+  }
+  if (next === "{") {
+    const end = text.indexOf("}", i + 2);
+    if (end < 0) return null;
+    const key = text.slice(i + 2, end);
+    if (!/^[0-9]+$/.test(key)) return null;
+    return { k: "num", key, raw: text.slice(i, end + 1) };
+  }
+  if (next === "+" && text[i + 2] === "{") {
+    const end = text.indexOf("}", i + 3);
+    if (end < 0) return null;
+    const name = text.slice(i + 3, end);
+    if (/^[0-9]+$/.test(name)) return { k: "num", key: name, raw: text.slice(i, end + 1) };
+    if (!NAMED_RE.test(name)) return null;
+    return { k: "named", name, raw: text.slice(i, end + 1) };
+  }
+  if (next === ":" && text[i + 2] === "{") {
+    const end = text.indexOf("}", i + 3);
+    if (end < 0) return null;
+    const inner = text.slice(i + 3, end);
+    const colon = inner.indexOf(":");
+    if (colon <= 0) return null;
+    const entry = inner.slice(0, colon);
+    const name = inner.slice(colon + 1);
+    if (!NAMED_RE.test(entry) || !(NAMED_RE.test(name) || /^[0-9]+$/.test(name))) return null;
+    return { k: "cache", entry, name, raw: text.slice(i, end + 1) };
+  }
+  return null;
+}
+
+function scanPercent(text: string, i: number, syntax: TemplateSyntax): VarRef | null {
+  const next = text[i + 1];
+  if (syntax.pairVars) {
+    if (next >= "0" && next <= "9") {
+      let j = i + 1;
+      while (j < text.length && text[j] >= "0" && text[j] <= "9") j++;
+      return { k: "pnum", key: text.slice(i + 1, j), raw: text.slice(i, j) };
+    }
+    if (next === "+" && text[i + 2] === "{") {
+      const end = text.indexOf("}", i + 3);
+      if (end >= 0) {
+        const name = text.slice(i + 3, end);
+        if (/^[0-9]+$/.test(name)) return { k: "pnum", key: name, raw: text.slice(i, end + 1) };
+        if (NAMED_RE.test(name)) return { k: "pnamed", name, raw: text.slice(i, end + 1) };
+      }
+    }
+  }
+  if (next === "{") {
+    const end = text.indexOf("}", i + 2);
+    if (end < 0) return null;
+    const name = text.slice(i + 2, end);
+    if (syntax.pairVars && /^[0-9]+$/.test(name)) {
+      return { k: "pnum", key: name, raw: text.slice(i, end + 1) };
+    }
+    if (!syntax.actionVars) return null;
+    const m = AVAR_RE.exec(name);
+    if (m === null || m[0].length !== name.length) return null;
+    return { k: "avar", name, raw: text.slice(i, end + 1) };
+  }
+  if (!syntax.actionVars) return null;
+  AVAR_STICKY.lastIndex = i + 1;
+  const m = AVAR_STICKY.exec(text);
+  if (m === null) return null;
+  return { k: "avar", name: m[0], raw: "%" + m[0] };
+}
+
+/** Values of match variables for stage-1 substitution. */
+export interface MatchValues {
+  /** Value of `$N` for key N as written (`"01"` is not `"1"`), or undefined. */
+  num(key: string): string | undefined;
+  /** Value of `$+{name}`, or undefined. */
+  named(name: string): string | undefined;
+}
+
+/** Sources of values for stage 1. */
+export interface BindSources {
+  /** Match variables (`$...`); null when the pattern sets none (they stay literal). */
+  match: MatchValues | null;
+  /** First-pattern variables of a Pair rule (`%N`), or null. */
+  pair?: MatchValues | null;
+  /** Looks up `$:{entry:name}` in the pattern match cache. */
+  cache?: (entry: string, name: string) => string | undefined;
+}
+
+/**
+ * Stage 1: substitutes match variables, returning a template whose
+ * remaining references are action list variables only. When
+ * `sources.match` is null, `$` references are left as written (SEC skips
+ * the substitution for patterns without match variables).
+ */
+export function bindMatch(t: Template, sources: BindSources): Template {
+  if (!t.hasMatchVars) return t;
+  const out: TemplatePart[] = [];
+  let lit = "";
+  const m = sources.match;
+  for (const p of t.parts) {
+    if (typeof p === "string") {
+      lit += p;
+      continue;
+    }
+    switch (p.k) {
+      case "avar":
+        if (lit !== "") out.push(lit);
+        lit = "";
+        out.push(p);
+        break;
+      case "num":
+        lit += m === null ? p.raw : (m.num(p.key) ?? "");
+        break;
+      case "named":
+        lit += m === null ? p.raw : (m.named(p.name) ?? "");
+        break;
+      case "dollar":
+        lit += m === null ? p.raw : "$";
+        break;
+      case "cache":
+        lit += m === null ? p.raw : (sources.cache?.(p.entry, p.name) ?? "");
+        break;
+      case "pnum": {
+        const pv = sources.pair;
+        lit += pv ? (pv.num(p.key) ?? "") : p.raw;
+        break;
+      }
+      case "pnamed": {
+        const pv = sources.pair;
+        lit += pv ? (pv.named(p.name) ?? "") : p.raw;
+        break;
+      }
+    }
+  }
+  if (lit !== "") out.push(lit);
+  return { source: t.source, parts: out, hasMatchVars: false, hasActionVars: t.hasActionVars };
+}
+
+/** Stage 2: renders the template, looking action list variables up with `lookup`. */
+export function render(t: Template, lookup?: (name: string) => string | undefined): string {
+  const parts = t.parts;
+  if (parts.length === 1 && typeof parts[0] === "string") return parts[0];
+  let s = "";
+  for (const p of parts) {
+    if (typeof p === "string") s += p;
+    else if (p.k === "avar") s += lookup?.(p.name) ?? "";
+    else s += p.raw;
+  }
+  return s;
+}
+
+/** A template of literal text. */
+export function literalTemplate(text: string): Template {
+  return {
+    source: text,
+    parts: text === "" ? [] : [text],
+    hasMatchVars: false,
+    hasActionVars: false,
+  };
+}
