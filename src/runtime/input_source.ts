@@ -1,0 +1,87 @@
+/**
+ * What every kind of input source (regular file, standard input or a pipe,
+ * later FIFOs and sockets) offers the InputManager, and the settings they
+ * share.
+ *
+ * @module
+ */
+import type { Buffer } from "node:buffer";
+import type { TextMode } from "../lang/bytes.ts";
+import type { Logger } from "./logger.ts";
+
+/** Settings shared by all sources of one InputManager. Times are in milliseconds. */
+export interface SourceEnv {
+  /** --tail (follow inputs) or --notail (read to EOF, then finish). */
+  tail: boolean;
+  /** --fromstart: with tail, read the content present at startup too. */
+  fromstart: boolean;
+  /** How bytes become strings. */
+  textMode: TextMode;
+  /** Bytes asked for per read. */
+  readSize: number;
+  /** Scratch buffer of at least `readSize` bytes for synchronous reads (shared). */
+  scratch: Buffer;
+  /** Pause after an input had no new data (--poll-timeout, or --check-timeout when larger). */
+  dryMs: number;
+  /** Interval of reopen attempts for a closed input, 0 = never (--reopen-timeout). */
+  reopenMs: number;
+  /** Where messages go. */
+  logger: Logger;
+  /** Called by asynchronous sources when new data has arrived or they ended. */
+  notify(): void;
+}
+
+/** One input source. All methods but `close` are synchronous. */
+export interface InputSource {
+  /** The name as given on the command line ("-" for standard input). */
+  readonly name: string;
+  /** The internal context name of its lines, if contexts are on. */
+  readonly context: string | undefined;
+  /** Opens the source; failures are logged, never thrown. */
+  open(): void;
+  /** The next complete line (without "\n"), or null if none is ready now. */
+  next(): string | null;
+  /** True when `next()` may return a line right now without waiting. */
+  ready(nowMs: number): boolean;
+  /** Periodic work (reopen attempts, checks for appended data); true when data may be ready. */
+  poll(nowMs: number): boolean;
+  /** True when the source will never deliver another line (--notail: EOF reached, all read). */
+  readonly finished: boolean;
+  /** Releases the source. */
+  close(): void;
+}
+
+const ERRNO_TEXT: Record<string, string> = {
+  EACCES: "Permission denied",
+  EPERM: "Operation not permitted",
+  ENOENT: "No such file or directory",
+  ENOTDIR: "Not a directory",
+  EISDIR: "Is a directory",
+  ELOOP: "Too many levels of symbolic links",
+  ENAMETOOLONG: "File name too long",
+  EMFILE: "Too many open files",
+  ENFILE: "Too many open files in system",
+  EIO: "Input/output error",
+  ENXIO: "No such device or address",
+  EBADF: "Bad file descriptor",
+  EAGAIN: "Resource temporarily unavailable",
+  EINVAL: "Invalid argument",
+  ENODEV: "No such device",
+  ESTALE: "Stale file handle",
+};
+
+/** The system error text of an exception (like Perl's `$!`), e.g. "Permission denied". */
+export function errorText(e: unknown): string {
+  const code = (e as { code?: unknown })?.code;
+  if (typeof code === "string" && code in ERRNO_TEXT) return ERRNO_TEXT[code];
+  if (e instanceof Deno.errors.PermissionDenied) return "Permission denied";
+  if (e instanceof Deno.errors.NotFound) return "No such file or directory";
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+/** The error code of an exception (e.g. "ENOENT"), or "" if it has none. */
+export function errorCode(e: unknown): string {
+  const code = (e as { code?: unknown })?.code;
+  return typeof code === "string" ? code : "";
+}
