@@ -1,0 +1,369 @@
+/**
+ * The action executor: runs bound action lists (ACTIONS, ACTION LISTS AND
+ * ACTION LIST VARIABLES). Action list variables are substituted into each
+ * action's parameters immediately before that action runs.
+ *
+ * Control flow: `break` leaves the innermost while loop, `continue` starts
+ * its next iteration; outside a loop both end the current action list only.
+ *
+ * @module
+ */
+import { render, type Template } from "../lang/template.ts";
+import type { CompiledAction, CompiledActionList } from "../lang/rules.ts";
+import type { OutputManager } from "../runtime/outputs.ts";
+import type { Context } from "./contexts.ts";
+import type { ActionEnv, ActionRunner, BoundActions, Engine } from "./engine.ts";
+import { fixedVariable, timeVariable, variableText } from "./variables.ts";
+import { perlTrue } from "../lang/patterns.ts";
+
+const NORMAL = 0;
+const BREAK = 1;
+const CONTINUE = 2;
+
+/** Per-run state of an action list. */
+interface Frame {
+  engine: Engine;
+  list: BoundActions;
+  env: ActionEnv | undefined;
+  lookup: (name: string) => string | undefined;
+}
+
+/** Handles one action type. Returns NORMAL, BREAK or CONTINUE. */
+export type ActionHandler = (f: Frame, a: CompiledAction) => number | void;
+
+/** What the executor needs from the runtime. */
+export interface ExecutorDeps {
+  /** Output files. */
+  outputs: OutputManager;
+  /** Command line options (permissions, quoting, ...). */
+  options: unknown;
+}
+
+/** Runs action lists against an engine. */
+export class ActionExecutor implements ActionRunner {
+  readonly deps: ExecutorDeps;
+  /** Handlers by action type; further modules (processes, sockets, code) add theirs. */
+  readonly handlers = new Map<string, ActionHandler>();
+
+  /** Creates an executor with the core actions installed. */
+  constructor(deps: ExecutorDeps) {
+    this.deps = deps;
+    installCoreActions(this);
+  }
+
+  /** Runs a bound list. */
+  run(engine: Engine, list: BoundActions, env?: ActionEnv): void {
+    const frame: Frame = {
+      engine,
+      list,
+      env,
+      lookup: (name) => lookupVariable(engine, list, name),
+    };
+    this.runList(frame, list.actions);
+  }
+
+  /** Runs a list within a frame; returns the control flow result. */
+  runList(f: Frame, actions: CompiledActionList): number {
+    for (const a of actions) {
+      const h = this.handlers.get(a.type);
+      let r: number | void = NORMAL;
+      if (h === undefined) {
+        f.engine.logger.log(3, `action '${a.type}' is not supported, skipped`);
+        continue;
+      }
+      try {
+        r = h(f, a);
+      } catch (e) {
+        f.engine.logger.log(2, `action '${a.type}' failed: ${(e as Error).message}`);
+        r = NORMAL;
+      }
+      if (r === BREAK || r === CONTINUE) return r;
+    }
+    return NORMAL;
+  }
+}
+
+function lookupVariable(engine: Engine, list: BoundActions, name: string): string | undefined {
+  if (name === "s") return list.desc;
+  const c = name.charCodeAt(0);
+  if (c === 46 /* . */) {
+    return fixedVariable(name) ?? timeVariable(name, engine.now());
+  }
+  if ((name === "t" || name === "u")) return timeVariable(name, engine.now());
+  return variableText(engine.variables.get(name));
+}
+
+/** Renders a template parameter of an action (action list variables substituted). */
+export function param(f: Frame, t: unknown, dflt?: string): string {
+  if (t === undefined || t === null) return dflt ?? "";
+  return render(t as Template, f.lookup);
+}
+
+/** The name of a `%var` parameter (without the percent sign). */
+export function varName(t: unknown): string {
+  const src = (t as Template).source;
+  const m = /^%\{?([^}]*)\}?$/.exec(src);
+  return m ? m[1] : src.replace(/^%/, "");
+}
+
+/** The context an action's name parameter refers to (`_THIS` aware). */
+function findContext(f: Frame, name: string): Context | undefined {
+  if (name === "_THIS" && f.env?.thisContext !== undefined) {
+    const c = f.env.thisContext;
+    return c.deleted && !c.expiring ? undefined : c;
+  }
+  return f.engine.contexts.get(name);
+}
+
+function lifetimeOf(text: string): number {
+  const n = parseInt(text, 10);
+  return Number.isFinite(n) && n > 0 ? n : 0;
+}
+
+function splitLines(text: string): string[] {
+  return text.split("\n");
+}
+
+function storeAllows(f: Frame, ctx: Context | undefined, adding: number): boolean {
+  const max = f.engine.contexts.maxEvents;
+  if (max <= 0) return true;
+  const have = ctx ? ctx.events.length : 0;
+  return have + adding <= max;
+}
+
+function installCoreActions(x: ActionExecutor): void {
+  const h = x.handlers;
+  const out = () => x.deps.outputs;
+
+  h.set("none", () => {});
+  h.set("logonly", (f, a) => {
+    f.engine.logger.log(4, param(f, a.text, f.list.desc));
+  });
+  h.set("write", (f, a) => {
+    out().write(param(f, a.file), param(f, a.text, f.list.desc) + "\n");
+  });
+  h.set("writen", (f, a) => {
+    out().write(param(f, a.file), param(f, a.text, f.list.desc));
+  });
+  h.set("owritecl", (f, a) => {
+    out().writeOnce(param(f, a.file), param(f, a.text, f.list.desc));
+  });
+  h.set("closef", (f, a) => {
+    out().close(param(f, a.file));
+  });
+
+  // ------------------------------------------------------------ contexts
+  h.set("create", (f, a) => {
+    const name = param(f, a.name, f.list.desc);
+    const lifetime = lifetimeOf(param(f, a.lifetime, "0"));
+    const actions = a.actions as CompiledActionList | undefined;
+    const bound = actions && actions.length > 0
+      ? { actions, desc: f.list.desc, rule: f.list.rule }
+      : undefined;
+    const existing = findContext(f, name);
+    if (existing !== undefined && existing.expiring) {
+      existing.created = f.engine.now();
+      existing.lifetime = lifetime;
+      existing.action = bound;
+      existing.clear();
+      return;
+    }
+    f.engine.contexts.create(name, f.engine.now(), lifetime, bound);
+  });
+  h.set("delete", (f, a) => {
+    const name = param(f, a.name, f.list.desc);
+    const ctx = findContext(f, name);
+    if (ctx !== undefined) f.engine.contexts.remove(ctx);
+  });
+  h.set("obsolete", (f, a) => {
+    const name = param(f, a.name, f.list.desc);
+    const ctx = findContext(f, name);
+    if (ctx !== undefined) f.engine.expireContext(ctx);
+  });
+  h.set("set", (f, a) => {
+    const name = param(f, a.name, f.list.desc);
+    const ctx = findContext(f, name);
+    if (ctx === undefined) return;
+    const time = param(f, a.lifetime, "-");
+    if (time !== "-") {
+      ctx.created = f.engine.now();
+      ctx.lifetime = lifetimeOf(time);
+      f.engine.contexts.reschedule(ctx);
+    }
+    const actions = a.actions as CompiledActionList | undefined;
+    if (actions !== undefined) {
+      ctx.action = { actions, desc: f.list.desc, rule: f.list.rule };
+    }
+  });
+  h.set("alias", (f, a) => {
+    const name = param(f, a.name);
+    const alias = param(f, a.alias, f.list.desc);
+    const ctx = findContext(f, name);
+    if (ctx === undefined) return;
+    if (name === "_THIS") {
+      const first = ctx.names[0];
+      if (first !== undefined) f.engine.contexts.alias(first, alias);
+      return;
+    }
+    f.engine.contexts.alias(name, alias);
+  });
+  h.set("unalias", (f, a) => {
+    f.engine.contexts.unalias(param(f, a.name, f.list.desc));
+  });
+  const adder = (kind: "add" | "prepend" | "fill") => (f: Frame, a: CompiledAction) => {
+    const name = param(f, a.name);
+    const lines = splitLines(param(f, a.text, f.list.desc));
+    let ctx = findContext(f, name);
+    if (!storeAllows(f, kind === "fill" ? undefined : ctx, lines.length)) return;
+    if (ctx === undefined) ctx = f.engine.contexts.create(name, f.engine.now(), 0, undefined);
+    const now = f.engine.now();
+    if (kind === "fill") ctx.clear();
+    if (kind === "prepend") ctx.prepend(lines, now);
+    else ctx.add(lines, now);
+  };
+  h.set("add", adder("add"));
+  h.set("prepend", adder("prepend"));
+  h.set("fill", adder("fill"));
+  h.set("copy", (f, a) => {
+    const ctx = findContext(f, param(f, a.name));
+    if (ctx !== undefined) f.engine.variables.set(varName(a.variable), ctx.events.join("\n"));
+  });
+  h.set("empty", (f, a) => {
+    const ctx = findContext(f, param(f, a.name));
+    if (ctx === undefined) return;
+    if (a.variable !== undefined) {
+      f.engine.variables.set(varName(a.variable), ctx.events.join("\n"));
+    }
+    ctx.clear();
+  });
+  h.set("pop", (f, a) => {
+    const ctx = findContext(f, param(f, a.name));
+    if (ctx === undefined) return;
+    const v = ctx.events.pop();
+    ctx.eventTimes.pop();
+    f.engine.variables.set(varName(a.variable), v ?? "");
+  });
+  h.set("shift", (f, a) => {
+    const ctx = findContext(f, param(f, a.name));
+    if (ctx === undefined) return;
+    const v = ctx.events.shift();
+    ctx.eventTimes.shift();
+    f.engine.variables.set(varName(a.variable), v ?? "");
+  });
+  h.set("trim", (f, a) => {
+    const ctx = findContext(f, param(f, a.name));
+    if (ctx === undefined) return;
+    const spec = param(f, a.time).trim();
+    let limit: number;
+    if (/^-\d+$/.test(spec)) limit = f.engine.now() + parseInt(spec, 10);
+    else if (/^\+\d+$/.test(spec)) limit = ctx.created + parseInt(spec.slice(1), 10);
+    else if (/^\d+$/.test(spec)) limit = parseInt(spec, 10);
+    else {
+      f.engine.logger.log(3, `trim: invalid time '${spec}'`);
+      return;
+    }
+    let k = 0;
+    while (k < ctx.eventTimes.length && ctx.eventTimes[k] < limit) k++;
+    const removed = ctx.events.splice(0, k);
+    ctx.eventTimes.splice(0, k);
+    if (a.variable !== undefined) f.engine.variables.set(varName(a.variable), removed.join("\n"));
+  });
+  h.set("exists", (f, a) => {
+    const ctx = findContext(f, param(f, a.name));
+    f.engine.variables.set(varName(a.variable), ctx !== undefined ? "1" : "0");
+  });
+  h.set("getsize", (f, a) => {
+    const ctx = findContext(f, param(f, a.name));
+    const v = varName(a.variable);
+    if (ctx === undefined) f.engine.variables.delete(v);
+    else f.engine.variables.set(v, String(ctx.events.length));
+  });
+  h.set("getaliases", (f, a) => {
+    const ctx = findContext(f, param(f, a.name));
+    if (ctx !== undefined) f.engine.variables.set(varName(a.variable), ctx.names.join("\n"));
+  });
+  h.set("getltime", (f, a) => {
+    const ctx = findContext(f, param(f, a.name));
+    if (ctx !== undefined) f.engine.variables.set(varName(a.variable), String(ctx.lifetime));
+  });
+  h.set("setltime", (f, a) => {
+    const ctx = findContext(f, param(f, a.name));
+    if (ctx === undefined) return;
+    ctx.lifetime = lifetimeOf(param(f, a.lifetime, "0"));
+    f.engine.contexts.reschedule(ctx);
+  });
+  h.set("getctime", (f, a) => {
+    const ctx = findContext(f, param(f, a.name));
+    if (ctx !== undefined) f.engine.variables.set(varName(a.variable), String(ctx.created));
+  });
+  h.set("setctime", (f, a) => {
+    const ctx = findContext(f, param(f, a.name));
+    if (ctx === undefined) return;
+    const t = parseInt(param(f, a.time), 10);
+    if (!Number.isFinite(t) || t < ctx.created || t > f.engine.now()) return;
+    ctx.created = t;
+    f.engine.contexts.reschedule(ctx);
+  });
+
+  // -------------------------------------------------------------- events
+  h.set("event", (f, a) => {
+    const delay = parseInt(param(f, a.time, "0"), 10) || 0;
+    for (const line of splitLines(param(f, a.text, f.list.desc))) {
+      f.engine.queueDelayedEvent(delay, line);
+    }
+  });
+  h.set("tevent", (f, a) => {
+    const delay = parseInt(param(f, a.time, "0"), 10) || 0;
+    for (const line of splitLines(param(f, a.text, f.list.desc))) {
+      f.engine.queueDelayedEvent(delay, line);
+    }
+  });
+  h.set("cevent", (f, a) => {
+    const ctxName = param(f, a.name);
+    const delay = parseInt(param(f, a.time, "0"), 10) || 0;
+    for (const line of splitLines(param(f, a.text, f.list.desc))) {
+      f.engine.queueDelayedEvent(delay, line, ctxName);
+    }
+  });
+
+  // ----------------------------------------------------------- variables
+  h.set("assign", (f, a) => {
+    f.engine.variables.set(varName(a.variable), param(f, a.text, f.list.desc));
+  });
+  h.set("assignsq", (f, a) => {
+    const v = param(f, a.text, f.list.desc);
+    f.engine.variables.set(varName(a.variable), "'" + v.replaceAll("'", "'\\''") + "'");
+  });
+  h.set("free", (f, a) => {
+    f.engine.variables.delete(varName(a.variable));
+  });
+  h.set("varset", (f, a) => {
+    f.engine.variables.set(varName(a.variable), "0");
+  });
+
+  // -------------------------------------------------------- control flow
+  h.set("if", (f, a) => {
+    const v = f.engine.variables.get(varName(a.variable));
+    const branch = perlTrue(variableText(v)) ? a.then : a.else;
+    if (branch === undefined || branch === null) return NORMAL;
+    return x.runList(f, branch as CompiledActionList);
+  });
+  h.set("while", (f, a) => {
+    const name = varName(a.variable);
+    let guard = 0;
+    while (perlTrue(variableText(f.engine.variables.get(name)))) {
+      const r = x.runList(f, a.body as CompiledActionList);
+      if (r === BREAK) break;
+      if (++guard > 10_000_000) {
+        f.engine.logger.log(2, "while loop stopped after 10000000 iterations");
+        break;
+      }
+    }
+    return NORMAL;
+  });
+  h.set("break", () => BREAK);
+  h.set("continue", () => CONTINUE);
+  h.set("rewrite", (f, a) => {
+    f.engine.rewriteBuffer(parseInt(param(f, a.lines, "1"), 10) || 1, param(f, a.text, f.list.desc));
+  });
+}

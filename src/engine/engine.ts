@@ -1,0 +1,497 @@
+/**
+ * The correlation engine: matches events against the rule files, runs
+ * action lists, keeps contexts, variables and synthetic events, and runs
+ * timers on the clock. It knows nothing about where lines come from or how
+ * output reaches files: the runtime feeds it lines and gives it an action
+ * runtime (files, processes, sockets).
+ *
+ * @module
+ */
+import { evaluateContextExpr } from "../lang/context_expr.ts";
+import type { MatchData } from "../lang/patterns.ts";
+import type {
+  CompiledActionList,
+  CompiledContext,
+  Continue,
+  PatternPart,
+  Rule,
+  RuleFile,
+  RuleType,
+} from "../lang/rules.ts";
+import {
+  bindMatch,
+  type BindSources,
+  parseTemplate,
+  render,
+  type Template,
+} from "../lang/template.ts";
+import type { Logger } from "../runtime/logger.ts";
+import type { Clock } from "./clock.ts";
+import { ContextStore } from "./contexts.ts";
+import { EventContext, SYNTHETIC_SOURCE } from "./event.ts";
+import { InputBuffer } from "./input_buffer.ts";
+import { Variables } from "./variables.ts";
+
+/** A bound action list: match variables substituted, `%s` fixed. */
+export interface BoundActions {
+  /** The actions, templates holding only action list variables. */
+  readonly actions: CompiledActionList;
+  /** Value of `%s` for this list. */
+  readonly desc: string;
+  /** The rule the list belongs to (for reset/getwpos offsets), if any. */
+  readonly rule: Rule | undefined;
+}
+
+/** Extra state an action list runs with. */
+export interface ActionEnv {
+  /** The context whose expiry list is running (`_THIS`). */
+  thisContext?: import("./contexts.ts").Context;
+  /** Operation-specific data (window position actions etc.). */
+  operation?: unknown;
+}
+
+/** Executes bound action lists (implemented by action_executor.ts). */
+export interface ActionRunner {
+  /** Runs the list. */
+  run(engine: Engine, list: BoundActions, env?: ActionEnv): void;
+}
+
+/** Processes one rule against an event: the continue value when it matched, or null. */
+export type RuleProcessor = (engine: Engine, rule: Rule, ev: EventContext) => Continue | null;
+
+/** Called on every timer tick with the current time (whole seconds). */
+export type TimerHook = (engine: Engine, now: number) => void;
+
+/** Engine settings. */
+export interface EngineOptions {
+  /** The one clock. */
+  clock: Clock;
+  /** The log. */
+  logger: Logger;
+  /** --jointbuf. */
+  jointbuf: boolean;
+  /** Input buffer size in lines. */
+  bufsize: number;
+  /** --intcontexts. */
+  intcontexts: boolean;
+  /** --evstoresize (0 = unlimited). */
+  evstoresize: number;
+}
+
+/** A synthetic event waiting to be processed. */
+interface PendingEvent {
+  text: string;
+  context: string | undefined;
+}
+
+/** Marks that matching ended for all files (EndMatch). */
+const END = 1;
+/** Marks that matching of the current file ended. */
+const STOP = 0;
+
+/** Internal context of synthetic events. */
+export const INTERNAL_EVENT_CONTEXT = "_INTERNAL_EVENT";
+
+/** The correlation engine. */
+export class Engine {
+  readonly options: EngineOptions;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** All contexts. */
+  readonly contexts = new ContextStore();
+  /** Action list variables. */
+  readonly variables = new Variables();
+  /** Rule files in command line order. */
+  files: RuleFile[] = [];
+  /** Configuration file sets (Options joincfset). */
+  sets = new Map<string, RuleFile[]>();
+  /** Per rule type processors (operations register theirs). */
+  readonly processors = new Map<RuleType, RuleProcessor>();
+  /** Timer hooks, run on each tick. */
+  readonly timerHooks: TimerHook[] = [];
+  /** The action executor. */
+  actions: ActionRunner | undefined;
+  /** Arbitrary per-subsystem state (operations, outputs, children). */
+  readonly services = new Map<string, unknown>();
+
+  /** The event being processed, if any. */
+  currentEvent: EventContext | undefined;
+
+  #synthetic: PendingEvent[] = [];
+  #syntheticHead = 0;
+  #delayed: { time: number; seq: number; event: PendingEvent }[] = [];
+  #delayedSeq = 0;
+  #jointBuffer: InputBuffer;
+  #buffers = new Map<string, InputBuffer>();
+  #syntheticBuffer: InputBuffer;
+  #templateCache = new Map<string, Template>();
+  #jumpStack: RuleFile[] = [];
+  #events = 0;
+
+  /** Creates an engine. */
+  constructor(options: EngineOptions) {
+    this.options = options;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.contexts.maxEvents = options.evstoresize;
+    this.#jointBuffer = new InputBuffer(options.bufsize);
+    this.#syntheticBuffer = options.jointbuf
+      ? this.#jointBuffer
+      : new InputBuffer(options.bufsize);
+    this.processors.set("Single", processSingle);
+    this.processors.set("Suppress", processSuppress);
+    this.processors.set("Jump", processJump);
+  }
+
+  /** Current time in whole seconds (SEC's time(2)). */
+  now(): number {
+    return Math.floor(this.clock.now());
+  }
+
+  /** Number of events processed so far. */
+  get eventCount(): number {
+    return this.#events;
+  }
+
+  /** Installs rule files (in command line order) and builds the sets. */
+  setRules(files: RuleFile[]): void {
+    this.files = files;
+    this.sets = new Map();
+    for (const f of files) {
+      for (const s of f.joincfset) {
+        let list = this.sets.get(s);
+        if (list === undefined) this.sets.set(s, list = []);
+        list.push(f);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- input
+
+  /** Processes one input line from `source`; internal context per --intcontexts. */
+  processLine(text: string, source: string, intContext?: string): void {
+    let buf: InputBuffer;
+    if (this.options.jointbuf) buf = this.#jointBuffer;
+    else {
+      let b = this.#buffers.get(source);
+      if (b === undefined) this.#buffers.set(source, b = new InputBuffer(this.options.bufsize));
+      buf = b;
+    }
+    buf.push(text, source);
+    this.#runEvent(buf, intContext, false);
+    this.drainSynthetic();
+  }
+
+  /**
+   * Processes an internal event (SEC_STARTUP, SEC_SHUTDOWN, ...) with the
+   * context SEC_INTERNAL_EVENT present. With `drain` false, synthetic events
+   * it creates are dropped (SEC exits right after SEC_SHUTDOWN).
+   */
+  processInternalEvent(name: string, drain = true): void {
+    const created = !this.contexts.has("SEC_INTERNAL_EVENT");
+    if (created) this.contexts.create("SEC_INTERNAL_EVENT", this.now(), 0, undefined);
+    this.#syntheticBuffer.push(name, SYNTHETIC_SOURCE);
+    try {
+      this.#runEvent(this.#syntheticBuffer, INTERNAL_EVENT_CONTEXT, true);
+    } finally {
+      if (created) this.contexts.delete("SEC_INTERNAL_EVENT");
+    }
+    if (drain) this.drainSynthetic();
+    else {
+      this.#synthetic.length = 0;
+      this.#syntheticHead = 0;
+    }
+  }
+
+  /** Replaces the last `n` lines of the current event's buffer (rewrite action). */
+  rewriteBuffer(n: number, text: string): void {
+    this.currentEvent?.buffer.rewrite(n, text);
+  }
+
+  /** Queues a synthetic event (processed before the next input line). */
+  queueEvent(text: string, context: string | undefined = INTERNAL_EVENT_CONTEXT): void {
+    this.#synthetic.push({ text, context });
+  }
+
+  /** Queues a synthetic event for `delay` seconds from now. */
+  queueDelayedEvent(delay: number, text: string, context?: string): void {
+    if (delay <= 0) return this.queueEvent(text, context);
+    this.#delayed.push({
+      time: this.now() + delay,
+      seq: this.#delayedSeq++,
+      event: { text, context: context ?? INTERNAL_EVENT_CONTEXT },
+    });
+    this.#delayed.sort((a, b) => a.time - b.time || a.seq - b.seq);
+  }
+
+  /** Processes queued synthetic events until none are left. */
+  drainSynthetic(): void {
+    while (this.#syntheticHead < this.#synthetic.length) {
+      const e = this.#synthetic[this.#syntheticHead++];
+      if (this.#syntheticHead > 1024 && this.#syntheticHead * 2 > this.#synthetic.length) {
+        this.#synthetic = this.#synthetic.slice(this.#syntheticHead);
+        this.#syntheticHead = 0;
+      }
+      this.#syntheticBuffer.push(e.text, SYNTHETIC_SOURCE);
+      this.#runEvent(this.#syntheticBuffer, e.context, true);
+    }
+    this.#synthetic.length = 0;
+    this.#syntheticHead = 0;
+  }
+
+  /** True when synthetic events are waiting. */
+  get hasPendingSynthetic(): boolean {
+    return this.#syntheticHead < this.#synthetic.length;
+  }
+
+  #runEvent(buf: InputBuffer, intContext: string | undefined, synthetic: boolean): void {
+    this.#events++;
+    const useInt = this.options.intcontexts && intContext !== undefined;
+    const ev = new EventContext(buf, useInt ? intContext : undefined, synthetic);
+    let created = false;
+    if (useInt && !this.contexts.has(intContext!)) {
+      this.contexts.create(intContext!, this.now(), 0, undefined);
+      created = true;
+    }
+    const prev = this.currentEvent;
+    this.currentEvent = ev;
+    try {
+      this.matchTopLevel(ev);
+    } finally {
+      this.currentEvent = prev;
+      if (created) this.contexts.delete(intContext!);
+    }
+  }
+
+  /** Matches the event against all files that take all input. */
+  matchTopLevel(ev: EventContext): void {
+    for (const f of this.files) {
+      if (!f.procallin) continue;
+      if (this.matchFile(f, ev) === END) return;
+    }
+  }
+
+  /** Matches the event against one file; returns END when EndMatch was hit. */
+  matchFile(file: RuleFile, ev: EventContext): number {
+    const rules = file.rules;
+    let i = 0;
+    while (i < rules.length) {
+      const rule = rules[i];
+      const proc = this.processors.get(rule.type);
+      const cont = proc === undefined ? null : proc(this, rule, ev);
+      if (cont === null) {
+        i++;
+        continue;
+      }
+      switch (cont.kind) {
+        case "TakeNext":
+          i++;
+          break;
+        case "DontCont":
+          return STOP;
+        case "EndMatch":
+          return END;
+        case "GoTo":
+          if (cont.target < 0) return STOP;
+          i = cont.target;
+          break;
+      }
+    }
+    return STOP;
+  }
+
+  /** Runs the files of the given set names (Jump); returns END on EndMatch. */
+  matchSets(names: string[], ev: EventContext): number {
+    for (const name of names) {
+      const files = this.sets.get(name);
+      if (files === undefined) continue;
+      for (const f of files) {
+        if (this.#jumpStack.includes(f)) continue;
+        this.#jumpStack.push(f);
+        try {
+          if (this.matchFile(f, ev) === END) return END;
+        } finally {
+          this.#jumpStack.pop();
+        }
+      }
+    }
+    return STOP;
+  }
+
+  // ------------------------------------------------------------- matching
+
+  /**
+   * Matches a pattern part (pattern and context expression) against the
+   * event. Returns the match data, or null.
+   */
+  matchPart(part: PatternPart, ev: EventContext): MatchData | null {
+    const ctx = part.context;
+    if (ctx !== undefined && ctx.preEvaluated && !this.evalContext(ctx, null, ev)) return null;
+    const m = part.pattern.match(ev);
+    if (m === null) return null;
+    if (ctx !== undefined && !ctx.preEvaluated) {
+      if (!this.evalContext(ctx, part.pattern.setsVars ? m : null, ev)) return null;
+    }
+    return m;
+  }
+
+  /** Evaluates a context expression with the given match variables. */
+  evalContext(
+    ctx: CompiledContext,
+    match: MatchData | null,
+    ev?: EventContext,
+    pair?: MatchData | null,
+  ): boolean {
+    const sources: BindSources = {
+      match,
+      pair,
+      cache: ev ? (e, n) => ev.cache.get(e)?.named(n) : undefined,
+    };
+    return evaluateContextExpr(ctx.expr as never, {
+      exists: (name: string) => this.contexts.has(this.substitute(name, sources)),
+      code: () => false,
+      varset: (name: string) => ev?.cache.has(name) ?? false,
+    } as never);
+  }
+
+  /** Substitutes match variables in raw text (memoized template parse). */
+  substitute(text: string, sources: BindSources): string {
+    let t = this.#templateCache.get(text);
+    if (t === undefined) {
+      t = parseTemplate(text);
+      this.#templateCache.set(text, t);
+    }
+    return t.hasMatchVars ? render(bindMatch(t, sources)) : text;
+  }
+
+  /** Substitutes match variables into a template and renders it (desc fields). */
+  bindText(t: Template, sources: BindSources): string {
+    return render(bindMatch(t, sources));
+  }
+
+  /** Binds match variables into an action list. */
+  bindActions(
+    list: CompiledActionList,
+    sources: BindSources,
+    desc: string,
+    rule: Rule | undefined,
+  ): BoundActions {
+    return { actions: bindActionValue(list, sources) as CompiledActionList, desc, rule };
+  }
+
+  /** Runs a bound action list. Errors are logged; processing goes on. */
+  execute(list: BoundActions, env?: ActionEnv): void {
+    if (list.actions.length === 0) return;
+    if (this.actions === undefined) return;
+    try {
+      this.actions.run(this, list, env);
+    } catch (e) {
+      this.logger.log(2, `action list failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** Convenience: binds and runs a rule's action list for a match. */
+  runActions(
+    list: CompiledActionList | undefined,
+    match: MatchData | null,
+    desc: string,
+    rule: Rule,
+    ev?: EventContext,
+  ): void {
+    if (list === undefined || list.length === 0) return;
+    this.execute(this.bindActions(list, this.sources(match, ev), desc, rule));
+  }
+
+  /** Bind sources for match data of the current event. */
+  sources(match: MatchData | null, ev?: EventContext, pair?: MatchData | null): BindSources {
+    return {
+      match,
+      pair,
+      cache: ev ? (e, n) => ev.cache.get(e)?.named(n) ?? "" : undefined,
+    };
+  }
+
+  // --------------------------------------------------------------- timers
+
+  /** Runs timers due at the current time: delayed events, contexts, hooks. */
+  tick(): void {
+    const now = this.now();
+    while (this.#delayed.length > 0 && this.#delayed[0].time <= now) {
+      const d = this.#delayed.shift()!;
+      this.#synthetic.push(d.event);
+    }
+    for (const ctx of this.contexts.expired(now)) {
+      if (ctx.deleted) continue;
+      this.expireContext(ctx);
+    }
+    for (const hook of this.timerHooks) hook(this, now);
+    this.drainSynthetic();
+  }
+
+  /** Runs a context's expiry action list (once) and deletes it. */
+  expireContext(ctx: import("./contexts.ts").Context): void {
+    if (ctx.expiring) return;
+    const action = ctx.action as BoundActions | undefined;
+    if (action !== undefined && action.actions.length > 0) {
+      ctx.expiring = true;
+      try {
+        this.execute(action, { thisContext: ctx });
+      } finally {
+        ctx.expiring = false;
+      }
+    }
+    if (!ctx.deleted) this.contexts.remove(ctx);
+  }
+}
+
+function isTemplate(v: unknown): v is Template {
+  return typeof v === "object" && v !== null && "parts" in v && "source" in v &&
+    "hasMatchVars" in v;
+}
+
+function bindActionValue(v: unknown, sources: BindSources): unknown {
+  if (isTemplate(v)) return v.hasMatchVars ? bindMatch(v, sources) : v;
+  if (Array.isArray(v)) return v.map((x) => bindActionValue(x, sources));
+  if (v !== null && typeof v === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      out[k] = bindActionValue(x, sources);
+    }
+    return out;
+  }
+  return v;
+}
+
+function processSingle(engine: Engine, rule: Rule, ev: EventContext): Continue | null {
+  const part = rule.main!;
+  const m = engine.matchPart(part, ev);
+  if (m === null) return null;
+  rule.matchCount++;
+  const vars = part.pattern.setsVars ? m : null;
+  const src = engine.sources(vars, ev);
+  const desc = engine.bindText(rule.desc, src);
+  engine.execute(engine.bindActions(rule.action, src, desc, rule));
+  return part.cont;
+}
+
+const DONT_CONT: Continue = { kind: "DontCont" };
+
+function processSuppress(engine: Engine, rule: Rule, ev: EventContext): Continue | null {
+  const m = engine.matchPart(rule.main!, ev);
+  if (m === null) return null;
+  rule.matchCount++;
+  return DONT_CONT;
+}
+
+function processJump(engine: Engine, rule: Rule, ev: EventContext): Continue | null {
+  const part = rule.main!;
+  const m = engine.matchPart(part, ev);
+  if (m === null) return null;
+  rule.matchCount++;
+  if (rule.cfset !== undefined) {
+    const src = engine.sources(part.pattern.setsVars ? m : null, ev);
+    const names = rule.cfset.map((t) => engine.bindText(t, src));
+    if (engine.matchSets(names, ev) === END) return { kind: "EndMatch" };
+  }
+  return part.cont;
+}

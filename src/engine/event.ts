@@ -1,0 +1,51 @@
+/**
+ * The event being processed: the input buffer it was written to, its
+ * source and internal context, and the pattern match cache that lives for
+ * one event processing iteration.
+ *
+ * @module
+ */
+import type { MatchData, PatternInput } from "../lang/patterns.ts";
+import type { InputBuffer } from "./input_buffer.ts";
+
+/** Source name SEC gives synthetic and internal events in `$+{_inputsrc}`. */
+export const SYNTHETIC_SOURCE = "synthetic";
+
+/** One event processing iteration. */
+export class EventContext implements PatternInput {
+  /** The buffer the event was written to. */
+  buffer: InputBuffer;
+  /** Internal context name (`$+{_intcontext}`), if any. */
+  intContext: string | undefined;
+  /** Pattern match cache (varmap entries) of this iteration. */
+  readonly cache = new Map<string, MatchData>();
+  /** True for synthetic and internal events. */
+  synthetic: boolean;
+
+  /** Creates the context for an event already pushed into `buffer`. */
+  constructor(buffer: InputBuffer, intContext: string | undefined, synthetic: boolean) {
+    this.buffer = buffer;
+    this.intContext = intContext;
+    this.synthetic = synthetic;
+  }
+
+  /** The last `n` lines joined with newlines. */
+  joined(n: number): string {
+    return this.buffer.joined(n);
+  }
+
+  /** The last `n` lines. */
+  lines(n: number): string[] {
+    return this.buffer.lines(n);
+  }
+
+  /** Source names of the last `n` lines joined with spaces. */
+  sourceNames(n: number): string {
+    return n === 1 ? this.buffer.lastSource() : this.buffer.sources(n).join(" ");
+  }
+
+  /** Source names for pattern functions (undefined for synthetic events). */
+  sourceList(n: number): (string | undefined)[] {
+    return this.buffer.sources(n).map((s) => s === SYNTHETIC_SOURCE ? undefined : s);
+  }
+}

@@ -1,0 +1,400 @@
+/**
+ * Pattern types (PATTERNS, PATTERN TYPES AND MATCH VARIABLES): SubStr[N],
+ * NSubStr[N], RegExp[N], NRegExp[N], PerlFunc[N], NPerlFunc[N], Cached,
+ * NCached and TValue, with variable maps and the pattern match cache.
+ *
+ * Everything that depends only on the rule is done here at load time; the
+ * `match` methods are the per-line hot path.
+ *
+ * @module
+ */
+import { compilePerlRegex, type CompiledPerlRegex } from "./perl_regex.ts";
+import type { MatchValues } from "./template.ts";
+
+/** What a pattern sees of the current event. */
+export interface PatternInput {
+  /** The last `n` lines of the relevant input buffer joined with "\n". */
+  joined(n: number): string;
+  /** The last `n` lines, oldest first. */
+  lines(n: number): string[];
+  /** Source names of the last `n` lines joined by a space (for `$+{_inputsrc}`). */
+  sourceNames(n: number): string;
+  /** Source names of the last `n` lines, oldest first (undefined for synthetic events). */
+  sourceList(n: number): (string | undefined)[];
+  /** Internal context name of the event, if any (`$+{_intcontext}`). */
+  readonly intContext: string | undefined;
+  /** The pattern match cache of the current event. */
+  readonly cache: Map<string, MatchData>;
+}
+
+/**
+ * Match variables produced by a successful match: `$0`, `$1`..., named
+ * variables (including varmap entries), `$+{_inputsrc}` and
+ * `$+{_intcontext}`.
+ */
+export class MatchData implements MatchValues {
+  /** `$0`, `$1`, ... (undefined for unset ones). */
+  readonly groups: readonly (string | undefined)[];
+  /** Named variables; `_inputsrc` and `_intcontext` included. */
+  readonly names: Record<string, string | undefined>;
+
+  /** Creates match data from groups and named values. */
+  constructor(groups: readonly (string | undefined)[], names: Record<string, string | undefined>) {
+    this.groups = groups;
+    this.names = names;
+  }
+
+  /** `$N` for `key` as written: "01" is not "1" and stays unset. */
+  num(key: string): string | undefined {
+    if (key.length > 1 && key.charCodeAt(0) === 48) return undefined;
+    const idx = +key;
+    return idx < this.groups.length ? this.groups[idx] : undefined;
+  }
+
+  /** `$+{name}`; a number is the same as `$N`. */
+  named(name: string): string | undefined {
+    const c = name.charCodeAt(0);
+    if (c >= 48 && c <= 57) return this.num(name);
+    return this.names[name];
+  }
+}
+
+/** The pattern types of SEC. */
+export type PatternKind =
+  | "SubStr"
+  | "NSubStr"
+  | "RegExp"
+  | "NRegExp"
+  | "PerlFunc"
+  | "NPerlFunc"
+  | "Cached"
+  | "NCached"
+  | "TValue";
+
+/** A variable map: named variables from numbered ones, and an optional cache name. */
+export interface VarMap {
+  /** Cache entry name, when the map has a bare name. */
+  cacheName: string | undefined;
+  /** name -> group number pairs. */
+  entries: [string, number][];
+}
+
+/** Error in a pattern, ptype or varmap definition. */
+export class PatternError extends Error {}
+
+/** Options that influence pattern compilation. */
+export interface PatternOptions {
+  /** Character semantics instead of bytes. */
+  utf8?: boolean;
+  /** Compiles JavaScript code for PerlFunc patterns; absent = such patterns are rejected. */
+  compileFunction?: (code: string) => (...args: unknown[]) => unknown;
+}
+
+/** A compiled pattern. */
+export interface Pattern {
+  /** Pattern type. */
+  readonly kind: PatternKind;
+  /** Number of lines the pattern matches (N of RegExpN etc.). */
+  readonly lines: number;
+  /** True when a successful match sets match variables. */
+  readonly setsVars: boolean;
+  /** The pattern text as written. */
+  readonly source: string;
+  /**
+   * Matches the event. Returns null when there is no match, otherwise the
+   * match variables (a shared empty MatchData for types without variables).
+   */
+  match(input: PatternInput): MatchData | null;
+}
+
+const NO_VARS = new MatchData([], {});
+
+/** Parses a ptype value such as `RegExp2` or `substr`. */
+export function parsePatternType(ptype: string): { kind: PatternKind; lines: number } {
+  const m = /^(n?substr|n?regexp|n?perlfunc|n?cached|tvalue)(\d*)$/i.exec(ptype);
+  if (m === null) throw new PatternError(`invalid pattern type '${ptype}'`);
+  const base = m[1].toLowerCase();
+  const kinds: Record<string, PatternKind> = {
+    substr: "SubStr",
+    nsubstr: "NSubStr",
+    regexp: "RegExp",
+    nregexp: "NRegExp",
+    perlfunc: "PerlFunc",
+    nperlfunc: "NPerlFunc",
+    cached: "Cached",
+    ncached: "NCached",
+    tvalue: "TValue",
+  };
+  const kind = kinds[base];
+  if (m[2] !== "") {
+    if (kind === "Cached" || kind === "NCached" || kind === "TValue") {
+      throw new PatternError(`invalid pattern type '${ptype}'`);
+    }
+    const n = parseInt(m[2], 10);
+    if (n < 1) throw new PatternError(`invalid pattern type '${ptype}' (line count must be >= 1)`);
+    return { kind, lines: n };
+  }
+  return { kind, lines: 1 };
+}
+
+/** Parses a varmap field value. */
+export function parseVarMap(text: string): VarMap {
+  let cacheName: string | undefined;
+  const entries: [string, number][] = [];
+  for (const raw of text.split(";")) {
+    const item = raw.trim();
+    if (item === "") continue;
+    const m = /^([A-Za-z][A-Za-z0-9_]*)\s*(?:=\s*([0-9]+))?$/.exec(item);
+    if (m === null) throw new PatternError(`invalid variable map entry '${item}'`);
+    if (m[2] === undefined) cacheName = m[1];
+    else entries.push([m[1], parseInt(m[2], 10)]);
+  }
+  return { cacheName, entries };
+}
+
+/** Expands SubStr backslash sequences: \t \n \r \s \0 and \\. */
+export function unescapeSubStr(text: string): string {
+  return text.replace(/\\([tnrs0\\])/g, (_, c: string) => {
+    switch (c) {
+      case "t":
+        return "\t";
+      case "n":
+        return "\n";
+      case "r":
+        return "\r";
+      case "s":
+        return " ";
+      case "0":
+        return "";
+      default:
+        return "\\";
+    }
+  });
+}
+
+/** Compiles a pattern of the given type; throws PatternError when invalid. */
+export function compilePattern(
+  kind: PatternKind,
+  lines: number,
+  source: string,
+  varmap: VarMap | undefined,
+  options: PatternOptions = {},
+): Pattern {
+  switch (kind) {
+    case "SubStr":
+    case "NSubStr":
+      return new SubStrPattern(kind, lines, source);
+    case "RegExp":
+    case "NRegExp": {
+      let re: CompiledPerlRegex;
+      try {
+        re = compilePerlRegex(source, { utf8: options.utf8 });
+      } catch (e) {
+        throw new PatternError(`invalid regular expression '${source}': ${(e as Error).message}`);
+      }
+      return kind === "RegExp"
+        ? new RegExpPattern(lines, source, re, varmap)
+        : new NRegExpPattern(lines, source, re);
+    }
+    case "PerlFunc":
+    case "NPerlFunc": {
+      if (!options.compileFunction) {
+        throw new PatternError(`${kind} patterns need code evaluation (--allow-code)`);
+      }
+      const fn = options.compileFunction(source);
+      return new FuncPattern(kind, lines, source, fn, kind === "PerlFunc" ? varmap : undefined);
+    }
+    case "Cached":
+    case "NCached":
+      if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(source)) {
+        throw new PatternError(`invalid cache entry name '${source}'`);
+      }
+      return new CachedPattern(kind, source);
+    case "TValue": {
+      const v = source.toUpperCase();
+      if (v !== "TRUE" && v !== "FALSE") {
+        throw new PatternError(`invalid truth value '${source}' (TRUE or FALSE expected)`);
+      }
+      return new TValuePattern(source, v === "TRUE");
+    }
+  }
+}
+
+class SubStrPattern implements Pattern {
+  readonly setsVars = false;
+  readonly #needle: string;
+  readonly #negated: boolean;
+  constructor(readonly kind: PatternKind, readonly lines: number, readonly source: string) {
+    this.#needle = unescapeSubStr(source);
+    this.#negated = kind === "NSubStr";
+  }
+  match(input: PatternInput): MatchData | null {
+    const found = input.joined(this.lines).includes(this.#needle);
+    return found !== this.#negated ? NO_VARS : null;
+  }
+}
+
+function baseNames(input: PatternInput, lines: number): Record<string, string | undefined> {
+  return { _inputsrc: input.sourceNames(lines), _intcontext: input.intContext };
+}
+
+class RegExpPattern implements Pattern {
+  readonly kind = "RegExp";
+  readonly setsVars = true;
+  readonly #re: CompiledPerlRegex;
+  readonly #varmap: VarMap | undefined;
+  constructor(
+    readonly lines: number,
+    readonly source: string,
+    re: CompiledPerlRegex,
+    varmap: VarMap | undefined,
+  ) {
+    this.#re = re;
+    this.#varmap = varmap;
+  }
+  match(input: PatternInput): MatchData | null {
+    const subject = input.joined(this.lines);
+    const m = this.#re.exec(subject);
+    if (m === null) return null;
+    let groups = m.groups;
+    // Perl's match in list context returns (1) when the regexp has no groups.
+    if (this.#re.groupCount === 0) groups = [groups[0], "1"];
+    const names = baseNames(input, this.lines);
+    if (m.named !== null) Object.assign(names, m.named);
+    const data = new MatchData(groups, names);
+    const vm = this.#varmap;
+    if (vm !== undefined) {
+      for (const [name, idx] of vm.entries) names[name] = groups[idx] ?? "";
+      if (vm.cacheName !== undefined) input.cache.set(vm.cacheName, data);
+    }
+    return data;
+  }
+}
+
+class NRegExpPattern implements Pattern {
+  readonly kind = "NRegExp";
+  readonly setsVars = true;
+  readonly #re: CompiledPerlRegex;
+  constructor(readonly lines: number, readonly source: string, re: CompiledPerlRegex) {
+    this.#re = re;
+  }
+  match(input: PatternInput): MatchData | null {
+    const subject = input.joined(this.lines);
+    if (this.#re.test(subject)) return null;
+    return new MatchData([subject], baseNames(input, this.lines));
+  }
+}
+
+class FuncPattern implements Pattern {
+  readonly setsVars = true;
+  readonly #fn: (...args: unknown[]) => unknown;
+  readonly #varmap: VarMap | undefined;
+  readonly #negated: boolean;
+  constructor(
+    readonly kind: PatternKind,
+    readonly lines: number,
+    readonly source: string,
+    fn: (...args: unknown[]) => unknown,
+    varmap: VarMap | undefined,
+  ) {
+    this.#fn = fn;
+    this.#varmap = varmap;
+    this.#negated = kind === "NPerlFunc";
+  }
+  match(input: PatternInput): MatchData | null {
+    const args: unknown[] = [...input.lines(this.lines), ...input.sourceList(this.lines)];
+    let result: unknown;
+    try {
+      result = this.#fn(...args);
+    } catch {
+      result = undefined;
+    }
+    const { matched, values, named } = interpretFunctionResult(result);
+    const subject = input.joined(this.lines);
+    if (this.#negated) {
+      return matched ? null : new MatchData([subject], baseNames(input, this.lines));
+    }
+    if (!matched) return null;
+    const names = baseNames(input, this.lines);
+    if (named) Object.assign(names, named);
+    const groups = [subject, ...values];
+    const data = new MatchData(groups, names);
+    const vm = this.#varmap;
+    if (vm !== undefined) {
+      for (const [name, idx] of vm.entries) names[name] = groups[idx] ?? "";
+      if (vm.cacheName !== undefined) input.cache.set(vm.cacheName, data);
+    }
+    return data;
+  }
+}
+
+/**
+ * Interprets what a pattern function returned, with Perl's conventions:
+ * an array of several values (or one true value) matches and gives $1...;
+ * a plain object matches and gives named variables; a false value,
+ * undefined, null or an empty array does not match.
+ */
+export function interpretFunctionResult(result: unknown): {
+  matched: boolean;
+  values: (string | undefined)[];
+  named: Record<string, string> | null;
+} {
+  if (Array.isArray(result)) {
+    if (result.length === 0) return { matched: false, values: [], named: null };
+    if (result.length === 1 && !perlTrue(result[0])) {
+      return { matched: false, values: [], named: null };
+    }
+    return { matched: true, values: result.map(toPerlString), named: null };
+  }
+  if (result !== null && typeof result === "object") {
+    const named: Record<string, string> = {};
+    for (const [k, v] of Object.entries(result as Record<string, unknown>)) {
+      const s = toPerlString(v);
+      if (s !== undefined) named[k] = s;
+    }
+    return { matched: true, values: [], named };
+  }
+  if (!perlTrue(result)) return { matched: false, values: [], named: null };
+  return { matched: true, values: [toPerlString(result)], named: null };
+}
+
+/** Perl truth: undef, "", "0" and 0 are false. */
+export function perlTrue(v: unknown): boolean {
+  return !(v === undefined || v === null || v === false || v === "" || v === "0" || v === 0);
+}
+
+/** Converts a JS value to the string Perl would show, undefined for undef. */
+export function toPerlString(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (v === true) return "1";
+  if (v === false) return "";
+  return String(v);
+}
+
+class CachedPattern implements Pattern {
+  readonly lines = 1;
+  readonly setsVars: boolean;
+  readonly #negated: boolean;
+  constructor(readonly kind: PatternKind, readonly source: string) {
+    this.#negated = kind === "NCached";
+    this.setsVars = !this.#negated;
+  }
+  match(input: PatternInput): MatchData | null {
+    const hit = input.cache.get(this.source);
+    if (this.#negated) return hit === undefined ? NO_VARS : null;
+    return hit ?? null;
+  }
+}
+
+class TValuePattern implements Pattern {
+  readonly kind = "TValue";
+  readonly lines = 1;
+  readonly setsVars = false;
+  readonly #value: boolean;
+  constructor(readonly source: string, value: boolean) {
+    this.#value = value;
+  }
+  match(_input: PatternInput): MatchData | null {
+    return this.#value ? NO_VARS : null;
+  }
+}

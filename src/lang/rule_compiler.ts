@@ -1,0 +1,538 @@
+/**
+ * The rule compiler: turns raw rule definitions (config_file.ts) into
+ * compiled rules (rules.ts), validating every field as SEC does. An invalid
+ * rule is reported with file, line and reason and skipped; the rest of the
+ * file loads.
+ *
+ * @module
+ */
+import { parseActionList } from "./action_list.ts";
+import { parseContextExpr } from "./context_expr.ts";
+import { readConfigText, type RawField, type RawRule } from "./config_file.ts";
+import {
+  compilePattern,
+  type Pattern,
+  type PatternOptions,
+  parsePatternType,
+  parseVarMap,
+  type VarMap,
+} from "./patterns.ts";
+import type {
+  CompiledAction,
+  CompiledActionList,
+  CompiledContext,
+  Continue,
+  EventGroupPart,
+  PatternPart,
+  Rule,
+  RuleFile,
+  RuleType,
+} from "./rules.ts";
+import {
+  ACTION_SYNTAX,
+  literalTemplate,
+  MATCH_ONLY,
+  parseTemplate,
+  type Template,
+  type TemplateSyntax,
+} from "./template.ts";
+
+/** A problem found while loading rules. */
+export interface LoadDiagnostic {
+  /** Configuration file name. */
+  file: string;
+  /** Line number (1-based). */
+  line: number;
+  /** Reason. */
+  message: string;
+  /** True when a whole rule was skipped (false: a line was skipped or a warning). */
+  ruleSkipped: boolean;
+}
+
+/** Options for loading rule files. */
+export interface LoadOptions extends PatternOptions {
+  /** Input buffer size (--bufsize); patterns needing more lines are invalid. 0 = unset. */
+  bufsize?: number;
+  /**
+   * Called for each compiled action to check it is allowed (permissions);
+   * returns an error message to reject the rule, or undefined.
+   */
+  checkAction?: (action: CompiledAction) => string | undefined;
+}
+
+/** The result of loading one configuration file. */
+export interface LoadedFile {
+  /** The compiled file. */
+  file: RuleFile;
+  /** Problems found. */
+  diagnostics: LoadDiagnostic[];
+}
+
+class RuleError extends Error {
+  constructor(message: string, readonly line?: number) {
+    super(message);
+  }
+}
+
+const TYPE_NAMES: Record<string, RuleType> = {
+  single: "Single",
+  singlewithscript: "SingleWithScript",
+  singlewithsuppress: "SingleWithSuppress",
+  pair: "Pair",
+  pairwithwindow: "PairWithWindow",
+  singlewiththreshold: "SingleWithThreshold",
+  singlewith2thresholds: "SingleWith2Thresholds",
+  suppress: "Suppress",
+  calendar: "Calendar",
+  jump: "Jump",
+  options: "Options",
+};
+
+const P1 = ["continue", "ptype", "pattern", "varmap", "context"];
+const KEYWORDS: Record<RuleType, string[]> = {
+  Single: [...P1, "desc", "action"],
+  SingleWithScript: [...P1, "script", "shell", "desc", "action", "action2"],
+  SingleWithSuppress: [...P1, "desc", "action", "window"],
+  Pair: [
+    ...P1,
+    "desc",
+    "action",
+    "continue2",
+    "ptype2",
+    "pattern2",
+    "varmap2",
+    "context2",
+    "desc2",
+    "action2",
+    "window",
+  ],
+  PairWithWindow: [
+    ...P1,
+    "desc",
+    "action",
+    "continue2",
+    "ptype2",
+    "pattern2",
+    "varmap2",
+    "context2",
+    "desc2",
+    "action2",
+    "window",
+  ],
+  SingleWithThreshold: [...P1, "desc", "action", "action2", "window", "thresh"],
+  SingleWith2Thresholds: [
+    ...P1,
+    "desc",
+    "action",
+    "window",
+    "thresh",
+    "desc2",
+    "action2",
+    "window2",
+    "thresh2",
+  ],
+  EventGroup: [], // computed per N
+  Suppress: ["ptype", "pattern", "varmap", "context", "desc"],
+  Calendar: ["time", "context", "desc", "action"],
+  Jump: [...P1, "cfset", "constset", "desc"],
+  Options: ["joincfset", "procallin"],
+};
+
+function eventGroupKeywords(n: number): string[] {
+  const base = ["continue", "ptype", "pattern", "varmap", "context", "count", "thresh", "egtoken"];
+  const out = [...base];
+  for (let i = 2; i <= n; i++) for (const k of base) out.push(k + i);
+  out.push("desc", "action", "init", "end", "slide", "multact", "egptype", "egpattern", "window");
+  return out;
+}
+
+/** Reads and compiles one configuration file's text (a byte string). */
+export function loadRuleText(name: string, text: string, options: LoadOptions = {}): LoadedFile {
+  const raw = readConfigText(name, text);
+  const diagnostics: LoadDiagnostic[] = raw.diagnostics.map((d) => ({ ...d, ruleSkipped: false }));
+  const rules: Rule[] = [];
+  const blockToRule: number[] = []; // raw block index -> index of first valid rule at or after it
+  let joincfset: string[] = [];
+  let procallin = true;
+  const pendingGoto: { cont: Continue & { kind: "GoTo" }; ruleIndex: number }[] = [];
+
+  raw.rules.forEach((block, bi) => {
+    blockToRule[bi] = rules.length;
+    try {
+      const compiled = compileRule(block, options, pendingGoto, rules.length);
+      if (compiled === null) return;
+      if (compiled.type === "Options") {
+        joincfset = [...(compiled.joincfset ?? [])];
+        procallin = compiled.procallin;
+        return;
+      }
+      compiled.index = rules.length;
+      rules.push(compiled);
+    } catch (e) {
+      const err = e as RuleError;
+      diagnostics.push({
+        file: name,
+        line: err.line ?? block.line,
+        message: `rule at line ${block.line} is invalid: ${err.message}`,
+        ruleSkipped: true,
+      });
+    }
+  });
+  blockToRule[raw.rules.length] = rules.length;
+
+  // Labels: a label points to the next valid rule defined after it; a
+  // label inside a rule block points to that rule (or the next valid one).
+  const labelTarget = new Map<string, number>();
+  for (const l of raw.labels) {
+    const block = l.insideBlock ? l.blocksBefore : l.blocksBefore;
+    labelTarget.set(l.name, blockToRule[Math.min(block, raw.rules.length)]);
+  }
+  for (const { cont, ruleIndex } of pendingGoto) {
+    const t = labelTarget.get(cont.label);
+    // GoTo must point forward; otherwise SEC falls back to DontCont.
+    cont.target = t !== undefined && t > ruleIndex ? t : -1;
+  }
+  return { file: { name, rules, joincfset, procallin }, diagnostics };
+}
+
+function field(block: RawRule, key: string): RawField | undefined {
+  return block.fields.get(key);
+}
+
+function required(block: RawRule, key: string): RawField {
+  const f = block.fields.get(key);
+  if (f === undefined) throw new RuleError(`keyword '${key}' missing`);
+  return f;
+}
+
+function parseInteger(f: RawField, key: string): number {
+  if (!/^\d+$/.test(f.value)) {
+    throw new RuleError(`invalid ${key} value '${f.value}' (integer expected)`, f.line);
+  }
+  return parseInt(f.value, 10);
+}
+
+function yesNo(f: RawField | undefined, key: string, dflt: boolean, strict = true): boolean {
+  if (f === undefined) return dflt;
+  const v = f.value.toLowerCase();
+  if (v === "yes") return true;
+  if (v === "no") return false;
+  if (!strict) return dflt;
+  throw new RuleError(`invalid ${key} value '${f.value}' (Yes or No expected)`, f.line);
+}
+
+function compileRule(
+  block: RawRule,
+  options: LoadOptions,
+  pendingGoto: { cont: Continue & { kind: "GoTo" }; ruleIndex: number }[],
+  ruleIndex: number,
+): Rule | null {
+  const typeField = required(block, "type");
+  const tv = typeField.value.toLowerCase();
+  let type: RuleType;
+  let egN = 0;
+  const eg = /^eventgroup(\d*)$/.exec(tv);
+  if (eg !== null) {
+    type = "EventGroup";
+    egN = eg[1] === "" ? 1 : parseInt(eg[1], 10);
+    if (egN < 1) throw new RuleError(`invalid rule type '${typeField.value}'`, typeField.line);
+  } else {
+    const t = TYPE_NAMES[tv];
+    if (t === undefined) {
+      throw new RuleError(`invalid rule type '${typeField.value}'`, typeField.line);
+    }
+    type = t;
+  }
+  const allowed = new Set(type === "EventGroup" ? eventGroupKeywords(egN) : KEYWORDS[type]);
+  allowed.add("type");
+  allowed.add("rem");
+  for (const k of block.order) {
+    if (!allowed.has(k)) {
+      const f = block.fields.get(k)!;
+      throw new RuleError(`keyword '${k}' is not valid for a ${type} rule`, f.line);
+    }
+  }
+
+  const pairSyntax: TemplateSyntax = { actionVars: true, pairVars: true };
+  const action = (key: string, syntax: TemplateSyntax = ACTION_SYNTAX) => {
+    const f = field(block, key);
+    return f === undefined ? undefined : compileActions(f, syntax, options);
+  };
+  const reqAction = (key: string, syntax: TemplateSyntax = ACTION_SYNTAX) =>
+    compileActions(required(block, key), syntax, options);
+  const tmpl = (key: string, syntax: TemplateSyntax = MATCH_ONLY) => {
+    const f = field(block, key);
+    return f === undefined ? undefined : parseTemplate(f.value, syntax);
+  };
+  const cont = (key: string, allowedHere: boolean): Continue => {
+    const f = field(block, key);
+    if (f === undefined) return { kind: "DontCont" };
+    if (!allowedHere) throw new RuleError(`keyword '${key}' is not valid here`, f.line);
+    const c = parseContinue(f);
+    if (c.kind === "GoTo") pendingGoto.push({ cont: c, ruleIndex });
+    return c;
+  };
+  const part = (suffix: string, withCont: boolean): PatternPart => {
+    const ptypeF = required(block, "ptype" + suffix);
+    const patternF = required(block, "pattern" + suffix);
+    let pt: { kind: Pattern["kind"]; lines: number };
+    try {
+      pt = parsePatternType(ptypeF.value);
+    } catch (e) {
+      throw new RuleError((e as Error).message, ptypeF.line);
+    }
+    if (options.bufsize && pt.lines > options.bufsize) {
+      throw new RuleError(
+        `pattern type '${ptypeF.value}' needs ${pt.lines} lines but --bufsize is ${options.bufsize}`,
+        ptypeF.line,
+      );
+    }
+    let varmap: VarMap | undefined;
+    const vmF = field(block, "varmap" + suffix);
+    if (vmF !== undefined) {
+      try {
+        varmap = parseVarMap(vmF.value);
+      } catch (e) {
+        throw new RuleError((e as Error).message, vmF.line);
+      }
+      if (pt.kind !== "RegExp" && pt.kind !== "PerlFunc") varmap = undefined;
+    }
+    let pattern: Pattern;
+    try {
+      pattern = compilePattern(pt.kind, pt.lines, patternF.value, varmap, options);
+    } catch (e) {
+      throw new RuleError((e as Error).message, patternF.line);
+    }
+    const ctxF = field(block, "context" + suffix);
+    return {
+      pattern,
+      varmap,
+      context: ctxF === undefined ? undefined : compileContext(ctxF),
+      cont: cont("continue" + suffix, withCont),
+    };
+  };
+
+  const base = {
+    type,
+    file: block.file,
+    line: block.line,
+    index: -1,
+    main: undefined as PatternPart | undefined,
+    desc: literalTemplate(""),
+    action: [] as CompiledActionList,
+    second: undefined as PatternPart | undefined,
+    pattern2Source: undefined as string | undefined,
+    desc2: undefined as Template | undefined,
+    action2: undefined as CompiledActionList | undefined,
+    window: 0,
+    thresh: 0,
+    window2: 0,
+    thresh2: 0,
+    script: undefined as Template | undefined,
+    shell: true,
+    groups: undefined as EventGroupPart[] | undefined,
+    init: undefined as CompiledActionList | undefined,
+    end: undefined as CompiledActionList | undefined,
+    slide: undefined as CompiledActionList | undefined,
+    multact: false,
+    egpattern: undefined as Pattern | undefined,
+    time: undefined as string | undefined,
+    calendarContext: undefined as CompiledContext | undefined,
+    cfset: undefined as Template[] | undefined,
+    constset: true,
+    joincfset: undefined as string[] | undefined,
+    procallin: true,
+    matchCount: 0,
+  };
+  const win = (key: string, req: boolean) => {
+    const f = req ? required(block, key) : field(block, key);
+    return f === undefined ? 0 : parseInteger(f, key);
+  };
+
+  switch (type) {
+    case "Options": {
+      const j = field(block, "joincfset");
+      base.joincfset = j === undefined ? [] : j.value.split(/\s+/).filter((s) => s !== "");
+      base.procallin = yesNo(field(block, "procallin"), "procallin", true, false);
+      return base;
+    }
+    case "Calendar":
+      base.time = required(block, "time").value;
+      base.desc = parseTemplate(required(block, "desc").value);
+      base.action = reqAction("action");
+      if (field(block, "context")) base.calendarContext = compileContext(field(block, "context")!);
+      return base;
+    case "Suppress":
+      base.main = part("", false);
+      base.desc = tmpl("desc") ?? literalTemplate("");
+      return base;
+    case "Jump": {
+      base.main = part("", true);
+      base.desc = tmpl("desc") ?? literalTemplate("");
+      base.constset = yesNo(field(block, "constset"), "constset", true);
+      const cf = field(block, "cfset");
+      if (cf !== undefined) {
+        base.cfset = cf.value.split(/\s+/).filter((s) => s !== "").map((s) =>
+          base.constset ? literalTemplate(s) : parseTemplate(s)
+        );
+      }
+      return base;
+    }
+    case "EventGroup": {
+      const groups: EventGroupPart[] = [];
+      for (let i = 1; i <= egN; i++) {
+        const sfx = i === 1 ? "" : String(i);
+        const p = part(sfx, true);
+        const thF = field(block, "thresh" + sfx);
+        const tokF = field(block, "egtoken" + sfx);
+        groups.push({
+          ...p,
+          count: action("count" + sfx),
+          thresh: thF === undefined ? 1 : parseInteger(thF, "thresh" + sfx),
+          egtoken: tokF === undefined ? literalTemplate(String(i)) : parseTemplate(tokF.value),
+        });
+      }
+      base.groups = groups;
+      base.main = groups[0];
+      base.desc = parseTemplate(required(block, "desc").value);
+      base.action = reqAction("action");
+      base.init = action("init");
+      base.end = action("end");
+      base.slide = action("slide");
+      base.multact = yesNo(field(block, "multact"), "multact", false);
+      base.window = win("window", true);
+      const egpF = field(block, "egpattern");
+      if (egpF !== undefined) {
+        const egtF = field(block, "egptype");
+        const kindText = egtF?.value ?? "RegExp";
+        let pt;
+        try {
+          pt = parsePatternType(kindText);
+        } catch (e) {
+          throw new RuleError((e as Error).message, egtF?.line);
+        }
+        if (pt.lines !== 1 || /cached|tvalue/i.test(pt.kind)) {
+          throw new RuleError(`invalid egptype '${kindText}'`, egtF?.line);
+        }
+        try {
+          base.egpattern = compilePattern(pt.kind, 1, egpF.value, undefined, options);
+        } catch (e) {
+          throw new RuleError((e as Error).message, egpF.line);
+        }
+      }
+      return base;
+    }
+    default:
+      break;
+  }
+
+  base.main = part("", true);
+  base.desc = parseTemplate(required(block, "desc").value);
+  base.action = reqAction("action");
+  switch (type) {
+    case "Single":
+      break;
+    case "SingleWithScript":
+      base.script = parseTemplate(required(block, "script").value);
+      base.shell = yesNo(field(block, "shell"), "shell", true);
+      base.action2 = action("action2");
+      break;
+    case "SingleWithSuppress":
+      base.window = win("window", true);
+      break;
+    case "Pair":
+    case "PairWithWindow": {
+      base.second = part("2", true);
+      base.pattern2Source = required(block, "pattern2").value;
+      base.desc2 = parseTemplate(required(block, "desc2").value, { actionVars: false, pairVars: true });
+      base.action2 = reqAction("action2", pairSyntax);
+      base.window = win("window", type === "PairWithWindow");
+      break;
+    }
+    case "SingleWithThreshold":
+      base.action2 = action("action2");
+      base.window = win("window", true);
+      base.thresh = win("thresh", true);
+      break;
+    case "SingleWith2Thresholds":
+      base.window = win("window", true);
+      base.thresh = win("thresh", true);
+      base.desc2 = parseTemplate(required(block, "desc2").value);
+      base.action2 = reqAction("action2");
+      base.window2 = win("window2", true);
+      base.thresh2 = win("thresh2", true);
+      break;
+    default:
+      break;
+  }
+  return base;
+}
+
+function parseContinue(f: RawField): Continue {
+  const v = f.value;
+  const lower = v.toLowerCase();
+  if (lower === "takenext") return { kind: "TakeNext" };
+  if (lower === "dontcont") return { kind: "DontCont" };
+  if (lower === "endmatch") return { kind: "EndMatch" };
+  const m = /^goto\s+(\S.*)$/i.exec(v);
+  if (m !== null) return { kind: "GoTo", label: m[1], target: -1 };
+  throw new RuleError(`invalid continue value '${v}'`, f.line);
+}
+
+function compileContext(f: RawField): CompiledContext {
+  try {
+    const parsed = parseContextExpr(f.value);
+    return { source: f.value, expr: parsed.expr, preEvaluated: parsed.preEvaluated };
+  } catch (e) {
+    throw new RuleError(`invalid context expression '${f.value}': ${(e as Error).message}`, f.line);
+  }
+}
+
+function compileActions(
+  f: RawField,
+  syntax: TemplateSyntax,
+  options: LoadOptions,
+): CompiledActionList {
+  let ast: unknown;
+  try {
+    ast = parseActionList(f.value);
+  } catch (e) {
+    throw new RuleError(`invalid action list '${f.value}': ${(e as Error).message}`, f.line);
+  }
+  const list = compileActionValue(ast, syntax) as CompiledActionList;
+  if (options.checkAction) {
+    const visit = (l: CompiledActionList) => {
+      for (const a of l) {
+        const problem = options.checkAction!(a);
+        if (problem !== undefined) throw new RuleError(problem, f.line);
+        for (const v of Object.values(a)) {
+          if (Array.isArray(v) && v.length > 0 && typeof v[0] === "object" && v[0] && "type" in v[0]) {
+            visit(v as CompiledActionList);
+          }
+        }
+      }
+    };
+    visit(list);
+  }
+  return list;
+}
+
+/**
+ * Turns a parsed action (list) into its compiled form: every string
+ * parameter becomes a template; nested lists and objects are compiled
+ * recursively. The `type` discriminator and keys starting with "_" stay.
+ */
+function compileActionValue(v: unknown, syntax: TemplateSyntax): unknown {
+  if (typeof v === "string") return parseTemplate(v, syntax);
+  if (Array.isArray(v)) return v.map((x) => compileActionValue(x, syntax));
+  if (v !== null && typeof v === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      out[k] = k === "type" || k === "kind" || k.startsWith("_") || typeof x !== "string" && typeof x !== "object"
+        ? x
+        : compileActionValue(x, syntax);
+    }
+    return out;
+  }
+  return v;
+}

@@ -1,0 +1,166 @@
+/**
+ * The correlator process: loads the rule files named on the command line,
+ * wires the engine to its inputs, outputs and action executor, and runs
+ * the main loop (INPUT PROCESSING AND TIMING): read a line, match it,
+ * consume synthetic events, and check timers once a second.
+ *
+ * @module
+ */
+import { decodeBytes, type TextMode } from "../lang/bytes.ts";
+import type { RuleFile } from "../lang/rules.ts";
+import { loadRuleText, type LoadOptions } from "../lang/rule_compiler.ts";
+import { ActionExecutor } from "../engine/action_executor.ts";
+import { type Clock, SystemClock } from "../engine/clock.ts";
+import { Engine } from "../engine/engine.ts";
+import type { SecOptions } from "./cli.ts";
+import { expandGlob } from "./glob.ts";
+import { InputManager, type InputSpec } from "./inputs.ts";
+import type { Logger } from "./logger.ts";
+import { OutputManager } from "./outputs.ts";
+import * as fs from "node:fs";
+
+/** Result of loading all rule files. */
+export interface LoadedRules {
+  /** Compiled files in command line order. */
+  files: RuleFile[];
+  /** Number of rules that failed to load. */
+  errors: number;
+  /** Largest line count any pattern needs. */
+  maxLines: number;
+}
+
+/** Expands the --conf globs and loads every file, logging each problem. */
+export function loadRuleFiles(
+  patterns: string[],
+  options: LoadOptions,
+  logger: Logger,
+  mode: TextMode,
+): LoadedRules {
+  const files: RuleFile[] = [];
+  let errors = 0;
+  let maxLines = 1;
+  for (const pattern of patterns) {
+    for (const name of expandGlob(pattern)) {
+      let text: string;
+      try {
+        text = decodeBytes(fs.readFileSync(name), mode);
+      } catch (e) {
+        logger.log(2, `Can't open configuration file ${name} (${(e as Error).message})`);
+        errors++;
+        continue;
+      }
+      const loaded = loadRuleText(name, text, options);
+      for (const d of loaded.diagnostics) {
+        logger.log(d.ruleSkipped ? 2 : 3, `${d.file}:${d.line}: ${d.message}`);
+        if (d.ruleSkipped) errors++;
+      }
+      for (const r of loaded.file.rules) {
+        for (const p of [r.main, r.second, ...(r.groups ?? [])]) {
+          if (p !== undefined && p.pattern.lines > maxLines) maxLines = p.pattern.lines;
+        }
+      }
+      logger.log(5, `${loaded.file.rules.length} rules loaded from ${name}`);
+      files.push(loaded.file);
+    }
+  }
+  return { files, errors, maxLines };
+}
+
+/** Runs the correlator until input ends (--notail) or it is told to stop. Returns the exit code. */
+export async function runCorrelator(
+  opts: SecOptions,
+  logger: Logger,
+  clock: Clock = new SystemClock(),
+): Promise<number> {
+  const mode: TextMode = opts.utf8 ? "utf8" : "bytes";
+  const loadOptions: LoadOptions = {
+    utf8: opts.utf8,
+    bufsize: opts.bufsize > 0 ? opts.bufsize : undefined,
+    compileFunction: opts.allowCode ? compileFunction : undefined,
+  };
+  const rules = loadRuleFiles(opts.conf, loadOptions, logger, mode);
+  if (opts.testonly) return rules.errors > 0 ? 1 : 0;
+
+  const bufsize = opts.bufsize > 0 ? opts.bufsize : rules.maxLines;
+  const intcontexts = opts.intcontexts || opts.input.some((i) => i.context !== undefined);
+  const outputs = new OutputManager(mode, logger);
+  const engine = new Engine({
+    clock,
+    logger,
+    jointbuf: opts.jointbuf ?? bufsize === 1,
+    bufsize,
+    intcontexts,
+    evstoresize: opts.evstoresize,
+  });
+  engine.services.set("outputs", outputs);
+  engine.actions = new ActionExecutor({ outputs, options: opts });
+  engine.setRules(rules.files);
+
+  const specs: InputSpec[] = [];
+  const inputs0 = opts.input.length > 0 ? opts.input : [{ pattern: "-" }];
+  for (const i of inputs0) {
+    const names = i.pattern === "-" ? ["-"] : expandGlob(i.pattern);
+    for (const path of names) specs.push({ path, context: i.context });
+  }
+  const inputs = new InputManager(specs, {
+    tail: opts.tail,
+    fromstart: opts.fromstart,
+    textMode: mode,
+    intcontexts,
+    blocksize: opts.blocksize,
+    reopenTimeout: opts.reopenTimeout,
+    checkTimeout: opts.checkTimeout,
+    pollTimeout: opts.pollTimeout,
+    logger,
+  });
+  await inputs.start();
+
+  if (opts.intevents) engine.processInternalEvent("SEC_STARTUP");
+  let lastTick = engine.now();
+  const cleantime = Math.max(0, opts.cleantime);
+  const tickIfDue = () => {
+    const now = engine.now();
+    if (now - lastTick >= cleantime) {
+      lastTick = now;
+      engine.tick();
+    }
+  };
+  for (;;) {
+    let n = 0;
+    let line;
+    while ((line = inputs.nextLine()) !== null) {
+      engine.processLine(line.text, line.source, line.context);
+      if ((++n & 255) === 0) {
+        tickIfDue();
+        if ((n & 16383) === 0) {
+          outputs.flush();
+          await yieldToEventLoop();
+        }
+      }
+    }
+    tickIfDue();
+    outputs.flush();
+    const nowF = clock.now();
+    const toNextSecond = Math.max(1, Math.ceil((Math.floor(nowF) + 1 - nowF) * 1000));
+    const wait = Math.min(Math.max(1, opts.pollTimeout * 1000), toNextSecond);
+    const more = await inputs.waitForData(wait);
+    if (!more) break;
+  }
+  if (opts.intevents) engine.processInternalEvent("SEC_SHUTDOWN", false);
+  outputs.flush();
+  outputs.closeAll();
+  await inputs.close();
+  return 0;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 0));
+}
+
+/** Compiles JavaScript code of a PerlFunc pattern into a function. */
+export function compileFunction(code: string): (...args: unknown[]) => unknown {
+  // deno-lint-ignore no-eval
+  const fn = (0, eval)(`(${code})`);
+  if (typeof fn !== "function") throw new Error("code does not evaluate to a function");
+  return fn;
+}
