@@ -328,6 +328,41 @@ Deno.test("tail mode: a truncated file is read again from its beginning", async 
   }
 });
 
+Deno.test("--input-timeout: inputs without data are reported, and again when data comes", async () => {
+  const dir = Deno.makeTempDirSync();
+  const quiet = `${dir}/quiet.log`;
+  const busy = `${dir}/busy.log`;
+  writeFileSync(quiet, "old\n");
+  writeFileSync(busy, "");
+  const events: string[] = [];
+  const inputs = new InputManager(
+    [{ path: quiet }, { path: busy }, { path: `${dir}/missing.log` }],
+    options({
+      tail: true,
+      inputTimeout: 0.6,
+      onInputTimeout: (name, state) => events.push(`${state} ${name.slice(dir.length + 1)}`),
+    }),
+  );
+  try {
+    await inputs.start();
+    assertEquals(await idle(inputs, 250), []);
+    assertEquals(events, []);
+    assertEquals(await idle(inputs, 600), []);
+    assertEquals(events.sort(), ["1 busy.log", "1 missing.log", "1 quiet.log"]);
+    events.length = 0;
+    appendFileSync(busy, "new\n");
+    assertEquals(await readLines(inputs, 1), ["new"]);
+    assertEquals(events, ["0 busy.log"]);
+    assertEquals(await idle(inputs, 250), []);
+    assertEquals(events, ["0 busy.log"]);
+    await idle(inputs, 600);
+    assertEquals(events, ["0 busy.log", "1 busy.log"]);
+  } finally {
+    await inputs.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
 /** Runs the driver with `config`; returns its parsed output and exit code. */
 async function runDriver(
   config: unknown,
@@ -465,6 +500,7 @@ Deno.test("a stream source stops reading when its queue is full (backpressure)",
     reopenMs: 0,
     logger: new MemoryLogger(),
     notify: () => wake++,
+    fresh: () => {},
   };
   const src = new StreamSource("pipe", undefined, reader, env);
   src.open();

@@ -35,6 +35,10 @@ export class FileSource implements InputSource {
   readonly name: string;
   /** Internal context of its lines, if any. */
   readonly context: string | undefined;
+  /** performance.now() of the last read that brought data. */
+  lastDataMs = performance.now();
+  /** No data for --input-timeout seconds (managed by InputManager). */
+  timedOut = false;
   #env: SourceEnv;
   /** Descriptor handed in (standard input), never closed here; -1 = open by name. */
   #givenFd: number;
@@ -189,6 +193,8 @@ export class FileSource implements InputSource {
         return this.#deliverFinal();
       }
       this.#pos += n;
+      this.lastDataMs = performance.now();
+      if (this.timedOut) this.#env.fresh(this);
       const text = asm.commit(n);
       if (text !== null) {
         this.#block = text;

@@ -29,6 +29,8 @@ export interface SourceEnv {
   logger: Logger;
   /** Called by asynchronous sources when new data has arrived or they ended. */
   notify(): void;
+  /** Called by a source that read new data while flagged `timedOut` (--input-timeout). */
+  fresh(source: InputSource): void;
 }
 
 /** One input source. All methods but `close` are synchronous. */
@@ -47,6 +49,10 @@ export interface InputSource {
   poll(nowMs: number): boolean;
   /** True when the source will never deliver another line (--notail: EOF reached, all read). */
   readonly finished: boolean;
+  /** performance.now() of the last read that brought data (or of the source's creation). */
+  lastDataMs: number;
+  /** Set by the manager when --input-timeout passed without data; sources call `env.fresh` on data. */
+  timedOut: boolean;
   /** Releases the source. */
   close(): void;
 }

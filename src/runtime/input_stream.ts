@@ -50,6 +50,10 @@ export class StreamSource implements InputSource {
   readonly name: string;
   /** Internal context of its lines, if any. */
   readonly context: string | undefined;
+  /** performance.now() of the last read that brought data. */
+  lastDataMs = performance.now();
+  /** No data for --input-timeout seconds (managed by InputManager). */
+  timedOut = false;
   #env: SourceEnv;
   #reader: ByteReader;
   #queue: string[] = [];
@@ -165,6 +169,10 @@ export class StreamSource implements InputSource {
         const view = asm.readBuffer.subarray(asm.readOffset, asm.readOffset + asm.readLength);
         const n = await this.#reader.read(view);
         if (n === null || this.#closed) break;
+        if (n > 0) {
+          this.lastDataMs = performance.now();
+          if (this.timedOut) this.#env.fresh(this);
+        }
         const text = asm.commit(n);
         if (text !== null) this.#push(text);
       }

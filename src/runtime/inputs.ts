@@ -58,6 +58,14 @@ export interface InputOptions {
   logger: Logger;
   /** Bytes per read, overriding the default max(blocksize, 256 KiB) (for tests). */
   readSize?: number;
+  /** --input-timeout: seconds without new data after which `onInputTimeout` is called; 0 = off. */
+  inputTimeout?: number;
+  /**
+   * Called with state 1 when an input has had no new data for `inputTimeout`
+   * seconds (or has been closed that long), and with state 0 when data
+   * arrives again afterwards; runs --timeout-script (the caller's business).
+   */
+  onInputTimeout?: (name: string, state: 0 | 1) => void;
 }
 
 /** A line read from an input. */
@@ -129,6 +137,10 @@ export class InputManager {
         this.#waker = null;
         w?.();
       },
+      fresh: (source) => {
+        source.timedOut = false;
+        options.onInputTimeout?.(source.name, 0);
+      },
     };
   }
 
@@ -186,7 +198,26 @@ export class InputManager {
       now = performance.now();
       if (now >= this.#nextPoll) {
         this.#nextPoll = now + this.#pollMs;
-        if (this.#pollAll(now)) return true;
+        const any = this.#pollAll(now);
+        this.checkInputTimeouts(now);
+        if (any) return true;
+      }
+    }
+  }
+
+  /**
+   * Calls `onInputTimeout(name, 1)` for every input without new data for
+   * --input-timeout seconds (once, until data comes again). Done on each poll
+   * in `waitForData`; call it from the timer tick too, for when inputs are
+   * busy and `waitForData` is not reached.
+   */
+  checkInputTimeouts(nowMs = performance.now()): void {
+    const timeout = (this.#options.inputTimeout ?? 0) * 1000;
+    if (timeout <= 0) return;
+    for (const s of this.#sources) {
+      if (!s.timedOut && nowMs - s.lastDataMs >= timeout) {
+        s.timedOut = true;
+        this.#options.onInputTimeout?.(s.name, 1);
       }
     }
   }
