@@ -15,8 +15,8 @@
  *   --allow-all`, split at spaces (e.g. `perl /opt/refsec/sec`)
  * - SEC_CONFORMANCE_STRICT=1: ignore the pending list (every case must pass)
  * - SEC_CONFORMANCE_VERBOSE=1: also show the differences of pending cases
- * - SEC_CONFORMANCE_WRITE_PENDING=1: rewrite the pending list with the
- *   cases that failed in this run (use with no filter)
+ * - SEC_CONFORMANCE_WRITE_PENDING=1: rewrite the pending list: the cases
+ *   that failed in this run, plus the listed ones that did not run
  *
  * @module
  */
@@ -114,7 +114,12 @@ if (!existsSync(casesDir)) {
     console.log(lines.join("\n"));
 
     if (env("SEC_CONFORMANCE_WRITE_PENDING") === "1") {
-      const failing = results.filter((r) => !r.passed).map((r) => r.name).sort();
+      // cases not run this time (filtered out) keep their entry
+      const ran = new Set(results.map((r) => r.name));
+      const failing = [
+        ...[...readPendingList(pendingFile)].filter((n) => !ran.has(n)),
+        ...results.filter((r) => !r.passed).map((r) => r.name),
+      ].sort();
       writeFileSync(
         pendingFile,
         "# Conformance cases not yet expected to pass (see tests/conformance_test.ts).\n" +
