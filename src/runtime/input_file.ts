@@ -9,9 +9,21 @@
  * --tail: the file is opened at its end (or its beginning with --fromstart)
  * and followed as it grows: after a read found no new data it is read again
  * once the poll (or --check-timeout) interval has passed; an unfinished last
- * line waits for its end. A file that shrank is read again from its start.
- * A file that could not be opened is retried every --reopen-timeout seconds
- * (tail mode only), and is then read from its beginning.
+ * line waits for its end. A file that could not be opened is retried every
+ * --reopen-timeout seconds (tail mode only), and is then read from its
+ * beginning.
+ *
+ * Rotation (tail mode, files opened by name): whenever a read finds no new
+ * data, the name is looked up again; when it now names another file (device
+ * or i-node changed: rename and create), the old file, read to its end, is
+ * closed and the new one is read from its beginning. A name that vanished
+ * (file removed) keeps the old file open until the name comes back.
+ * Truncation (copytruncate): a file smaller than the read position, or
+ * whose last bytes before the read position changed (truncated and
+ * rewritten past the old position between two reads; checked before every
+ * read), is read again from its beginning. In both cases an unfinished last
+ * line of the old content is delivered as a line of its own (SEC 2.9.4
+ * would join it with the first line of the new content).
  *
  * Messages follow SEC 2.9.4: "Opening input file X" (notice, by the manager),
  * "Input file X does not exist!" (warning), "Input file X has not been
@@ -21,13 +33,23 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
 import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { LogLevel } from "./logger.ts";
 import { LineAssembler } from "./input_lines.ts";
-import { errorCode, errorText, type InputSource, type SourceEnv } from "./input_source.ts";
+import {
+  errorCode,
+  errorText,
+  type InputSource,
+  type SourceEnv,
+  type SourceInfo,
+} from "./input_source.ts";
 
 /** Error codes that mean "there is no such file (yet)". */
 const MISSING = new Set(["ENOENT", "ENOTDIR", "ELOOP"]);
+
+/** Bytes before the read position remembered to detect a rewritten file. */
+const ANCHOR = 64;
 
 /** A regular file used as input (also standard input redirected from a file). */
 export class FileSource implements InputSource {
@@ -53,6 +75,19 @@ export class FileSource implements InputSource {
   #reopenAt = Infinity;
   /** No more reads will happen (--notail: EOF reached or the file could not be opened). */
   #done = false;
+  /** Device and i-node of the open file. */
+  #dev = -1;
+  #ino = -1;
+  /** Size seen by the last fstat. */
+  #size = 0;
+  /** The last bytes before #pos (at most ANCHOR), to detect truncate-and-rewrite. */
+  #anchor = Buffer.alloc(ANCHOR);
+  #anchorLen = 0;
+  #probe = Buffer.alloc(ANCHOR);
+  /** Number of lines handed out. */
+  lines = 0;
+  /** Times the file was found rotated or truncated. */
+  rotations = 0;
 
   /** Creates a source for `name`; `fd` is set for standard input that is a regular file. */
   constructor(name: string, context: string | undefined, env: SourceEnv, fd = -1) {
@@ -81,6 +116,7 @@ export class FileSource implements InputSource {
       if (at < block.length) {
         const i = block.indexOf("\n", at);
         this.#at = i + 1;
+        this.lines++;
         return block.slice(at, i);
       }
       if (this.#fd < 0) return null;
@@ -106,7 +142,6 @@ export class FileSource implements InputSource {
     }
     if (this.#dryUntil !== 0 && nowMs < this.#dryUntil) return false;
     this.#dryUntil = 0;
-    this.#checkShrunk();
     return this.#fill();
   }
 
@@ -143,7 +178,13 @@ export class FileSource implements InputSource {
         }
         fd = openSync(this.name, "r");
       }
-      this.#pos = atEnd ? fstatSync(fd).size : 0;
+      const st = fstatSync(fd);
+      this.#dev = st.dev;
+      this.#ino = st.ino;
+      this.#size = st.size;
+      this.#pos = atEnd ? st.size : 0;
+      this.#anchorLen = 0;
+      if (this.#pos > 0) this.#loadAnchor(fd);
     } catch (e) {
       if (fd >= 0 && fd !== this.#givenFd) closeSync(fd);
       env.logger.log(LogLevel.error, `Can't open input file ${this.name} (${errorText(e)})`);
@@ -169,6 +210,10 @@ export class FileSource implements InputSource {
   /** Reads until at least one complete line is decoded, EOF, or an error. */
   #fill(): boolean {
     const asm = this.#asm;
+    if (this.#env.tail && this.#rewritten()) {
+      this.#startOver("truncated");
+      if (this.#at < this.#block.length) return true;
+    }
     for (;;) {
       asm.prepare();
       let n: number;
@@ -185,6 +230,12 @@ export class FileSource implements InputSource {
       }
       if (n === 0) {
         if (this.#env.tail) {
+          const change = this.#changed();
+          if (change !== null) {
+            this.#startOver(change);
+            if (this.#at < this.#block.length) return true;
+            continue;
+          }
           this.#dryUntil = performance.now() + this.#env.dryMs;
           return false;
         }
@@ -193,6 +244,7 @@ export class FileSource implements InputSource {
         return this.#deliverFinal();
       }
       this.#pos += n;
+      this.#keepAnchor(asm.readBuffer, asm.readOffset, n);
       this.lastDataMs = performance.now();
       if (this.timedOut) this.#env.fresh(this);
       const text = asm.commit(n);
@@ -217,22 +269,103 @@ export class FileSource implements InputSource {
     return true;
   }
 
-  /** A followed file that became shorter than what was read is read again from its start. */
-  #checkShrunk(): void {
+  /**
+   * After a read found no data: "recreated" when the name now refers to
+   * another file, "truncated" when the file became shorter than the read
+   * position or was rewritten, null when nothing changed.
+   */
+  #changed(): "recreated" | "truncated" | null {
+    if (this.#rewritten()) return "truncated";
+    if (this.#givenFd >= 0) return null;
+    let st;
+    try {
+      st = statSync(this.name);
+    } catch {
+      return null; // removed: keep the open file until the name comes back
+    }
+    if (st.ino !== this.#ino || st.dev !== this.#dev) return st.isFile() ? "recreated" : null;
+    return null;
+  }
+
+  /** True when the open file is shorter than the read position or its bytes before it changed. */
+  #rewritten(): boolean {
+    if (this.#pos === 0) return false;
     let size: number;
     try {
       size = fstatSync(this.#fd).size;
     } catch {
+      return false;
+    }
+    this.#size = size;
+    if (size < this.#pos) return true;
+    const len = this.#anchorLen;
+    if (len === 0) return false;
+    let n: number;
+    try {
+      n = readSync(this.#fd, this.#probe, 0, len, this.#pos - len);
+    } catch {
+      return false;
+    }
+    return n !== len || this.#probe.compare(this.#anchor, 0, len, 0, len) !== 0;
+  }
+
+  /** Reads the file again from its beginning (rotated or truncated); see the module doc. */
+  #startOver(why: "recreated" | "truncated"): void {
+    const log = this.#env.logger;
+    log.log(LogLevel.notice, `Input file ${this.name} has been ${why}`);
+    log.log(LogLevel.notice, `Reopening ${this.name} and processing from the start`);
+    this.rotations++;
+    const last = this.#asm.flush();
+    if (why === "recreated") {
+      this.#closeFd();
+      if (!this.#tryOpen(false, false)) {
+        this.#block = last ?? "";
+        this.#at = 0;
+        return;
+      }
+    } else {
+      this.#pos = 0;
+      this.#anchorLen = 0;
+    }
+    this.#block = last ?? "";
+    this.#at = 0;
+  }
+
+  /** Remembers the last bytes before the new read position. */
+  #keepAnchor(buf: Buffer, off: number, n: number): void {
+    const a = this.#anchor;
+    if (n >= ANCHOR) {
+      buf.copy(a, 0, off + n - ANCHOR, off + n);
+      this.#anchorLen = ANCHOR;
       return;
     }
-    if (size < this.#pos) {
-      this.#env.logger.log(
-        LogLevel.notice,
-        `Input file ${this.name} has been truncated, reading it from the beginning`,
-      );
-      this.#pos = 0;
-      this.#asm.reset();
-    }
+    const keep = Math.min(this.#anchorLen, ANCHOR - n);
+    if (keep > 0) a.copyWithin(0, this.#anchorLen - keep, this.#anchorLen);
+    buf.copy(a, keep, off, off + n);
+    this.#anchorLen = keep + n;
+  }
+
+  /** Loads the anchor from the file (opened at its end). */
+  #loadAnchor(fd: number): void {
+    const len = Math.min(ANCHOR, this.#pos);
+    const n = readSync(fd, this.#anchor, 0, len, this.#pos - len);
+    this.#anchorLen = n === len ? len : 0;
+  }
+
+  /** State for dumps: read position, size, device and i-node. */
+  info(): SourceInfo {
+    return {
+      name: this.name,
+      type: "regular file",
+      status: this.#fd >= 0 ? "Open" : "Closed",
+      context: this.context,
+      lines: this.lines,
+      offset: this.#pos,
+      size: this.#size,
+      dev: this.#dev,
+      inode: this.#ino,
+      rotations: this.rotations,
+    };
   }
 
   #closeFd(): void {

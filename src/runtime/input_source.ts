@@ -33,6 +33,39 @@ export interface SourceEnv {
   fresh(source: InputSource): void;
 }
 
+/** The state of an input source, for dumps and status reports. */
+export interface SourceInfo {
+  /** Name as given. */
+  name: string;
+  /** Kind: "regular file", "pipe", "named pipe", "tcp", "udp", "unix", "unixgram". */
+  type: string;
+  /** "Open" or "Closed". */
+  status: string;
+  /** Internal context of its lines, if any. */
+  context: string | undefined;
+  /** Lines handed out to the correlator. */
+  lines: number;
+  /** Bytes read (streams and sockets). */
+  bytes?: number;
+  /** Files: read position, size, device and i-node. */
+  offset?: number;
+  size?: number;
+  dev?: number;
+  inode?: number;
+  /** Files: times the file was found rotated or truncated. */
+  rotations?: number;
+  /** Sockets: lines dropped because the queue was full (UDP). */
+  dropped?: number;
+  /** UDP: datagrams the kernel dropped (receive buffer full), when known. */
+  kernelDropped?: number;
+  /** Sockets: lines cut at the length limit. */
+  cut?: number;
+  /** Sockets: connections open now (stream sockets). */
+  connections?: number;
+  /** Sockets: lines waiting in the queue. */
+  queued?: number;
+}
+
 /** One input source. All methods but `close` are synchronous. */
 export interface InputSource {
   /** The name as given on the command line ("-" for standard input). */
@@ -55,6 +88,8 @@ export interface InputSource {
   timedOut: boolean;
   /** Releases the source. */
   close(): void;
+  /** State for dumps. */
+  info(): SourceInfo;
 }
 
 const ERRNO_TEXT: Record<string, string> = {

@@ -7,14 +7,16 @@
  * correlator has caught up, so a fast writer is held back by the pipe.
  *
  * At end of input an unfinished last line is delivered too, and SEC's debug
- * message "No writers on input pipe X, closing the pipe" is logged.
+ * message "No writers on input pipe X, closing the pipe" is logged. A source
+ * given a `reopen` function (a named pipe opened read-only, --norwfifo) then
+ * logs "Reopening input pipe X" and goes on with the reader it returns.
  *
  * @module
  */
 import { Buffer } from "node:buffer";
 import { LogLevel } from "./logger.ts";
 import { LineAssembler } from "./input_lines.ts";
-import { errorText, type InputSource, type SourceEnv } from "./input_source.ts";
+import { errorText, type InputSource, type SourceEnv, type SourceInfo } from "./input_source.ts";
 
 /** Characters of decoded lines a stream source queues at most before it stops reading. */
 export const MAX_QUEUED = 1 << 20;
@@ -65,13 +67,42 @@ export class StreamSource implements InputSource {
   #closed = false;
   #resume: (() => void) | null = null;
   #opened = false;
+  #reopen: (() => Promise<ByteReader | null>) | undefined;
+  /** Number of lines handed out. */
+  lines = 0;
+  /** Kind of input, for dumps ("pipe", "named pipe", ...). */
+  type = "pipe";
+  /** Bytes read so far. */
+  bytes = 0;
 
-  /** Creates a source named `name` reading from `reader`. */
-  constructor(name: string, context: string | undefined, reader: ByteReader, env: SourceEnv) {
+  /**
+   * Creates a source named `name` reading from `reader`; at end of input,
+   * `reopen` (if given) supplies the next reader (null: end for good).
+   */
+  constructor(
+    name: string,
+    context: string | undefined,
+    reader: ByteReader,
+    env: SourceEnv,
+    reopen?: () => Promise<ByteReader | null>,
+  ) {
     this.name = name;
     this.context = context;
     this.#reader = reader;
     this.#env = env;
+    this.#reopen = reopen;
+  }
+
+  /** State for dumps. */
+  info(): SourceInfo {
+    return {
+      name: this.name,
+      type: this.type,
+      status: !this.#eof && !this.#closed ? "Open" : "Closed",
+      context: this.context,
+      lines: this.lines,
+      bytes: this.bytes,
+    };
   }
 
   /** True when the input has ended and every line was handed out. */
@@ -96,6 +127,7 @@ export class StreamSource implements InputSource {
       if (at < block.length) {
         const i = block.indexOf("\n", at);
         this.#at = i + 1;
+        this.lines++;
         return block.slice(at, i);
       }
       if (this.#head === this.#queue.length) {
@@ -159,38 +191,53 @@ export class StreamSource implements InputSource {
       this.#env.textMode,
       STREAM_READ_SIZE,
     );
-    try {
-      while (!this.#closed) {
-        if (this.#queued >= MAX_QUEUED) {
-          await new Promise<void>((resolve) => this.#resume = resolve);
-          continue;
+    for (;;) {
+      try {
+        while (!this.#closed) {
+          if (this.#queued >= MAX_QUEUED) {
+            await new Promise<void>((resolve) => this.#resume = resolve);
+            continue;
+          }
+          asm.prepare();
+          const view = asm.readBuffer.subarray(asm.readOffset, asm.readOffset + asm.readLength);
+          const n = await this.#reader.read(view);
+          if (n === null || this.#closed) break;
+          if (n > 0) {
+            this.bytes += n;
+            this.lastDataMs = performance.now();
+            if (this.timedOut) this.#env.fresh(this);
+          }
+          const text = asm.commit(n);
+          if (text !== null) this.#push(text);
         }
-        asm.prepare();
-        const view = asm.readBuffer.subarray(asm.readOffset, asm.readOffset + asm.readLength);
-        const n = await this.#reader.read(view);
-        if (n === null || this.#closed) break;
-        if (n > 0) {
-          this.lastDataMs = performance.now();
-          if (this.timedOut) this.#env.fresh(this);
+      } catch (e) {
+        if (!this.#closed) {
+          this.#env.logger.log(
+            LogLevel.error,
+            `Error reading input ${this.name} (${errorText(e)}), closing it`,
+          );
         }
-        const text = asm.commit(n);
-        if (text !== null) this.#push(text);
       }
-    } catch (e) {
-      if (!this.#closed) {
-        this.#env.logger.log(
-          LogLevel.error,
-          `Error reading input ${this.name} (${errorText(e)}), closing it`,
-        );
-      }
-    }
-    if (!this.#closed) {
+      if (this.#closed) break;
       const last = asm.flush();
       if (last !== null) this.#push(last);
       this.#env.logger.log(
         LogLevel.debug,
         `No writers on input pipe ${this.name}, closing the pipe`,
       );
+      if (this.#reopen === undefined) break;
+      try {
+        this.#reader.close();
+      } catch {
+        // already closed
+      }
+      this.#env.logger.log(LogLevel.debug, `Reopening input pipe ${this.name}`);
+      const next = await this.#reopen();
+      if (next === null || this.#closed) {
+        next?.close();
+        break;
+      }
+      this.#reader = next;
     }
     this.#eof = true;
     this.#env.notify();

@@ -18,6 +18,11 @@
  * - with --intcontexts, or when any --input names a context, each line
  *   carries an internal context: the one named, else `_FILE_EVENT_<name>`.
  *
+ * Kinds of sources: regular files (input_file.ts: rotation, truncation),
+ * standard input and pipes (input_stream.ts), named pipes (input_fifo.ts,
+ * --rwfifo), and sockets declared as `tcp://`, `udp://`, `unix://`,
+ * `unixgram://` inputs (input_socket.ts).
+ *
  * @module
  */
 import { Buffer } from "node:buffer";
@@ -26,7 +31,9 @@ import type { TextMode } from "../lang/bytes.ts";
 import { type Logger, LogLevel } from "./logger.ts";
 import { FileSource } from "./input_file.ts";
 import { stdinReader, StreamSource } from "./input_stream.ts";
-import type { InputSource, SourceEnv } from "./input_source.ts";
+import { fifoSource, isFifo } from "./input_fifo.ts";
+import { isSocketSpec, SocketSource } from "./input_socket.ts";
+import type { InputSource, SourceEnv, SourceInfo } from "./input_source.ts";
 
 /** One --input (after glob expansion); path "-" is standard input. */
 export interface InputSpec {
@@ -56,6 +63,8 @@ export interface InputOptions {
   pollTimeout: number;
   /** Where messages go. */
   logger: Logger;
+  /** --rwfifo (default true): open named pipes read-write. */
+  rwfifo?: boolean;
   /** Bytes per read, overriding the default max(blocksize, 256 KiB) (for tests). */
   readSize?: number;
   /** --input-timeout: seconds without new data after which `onInputTimeout` is called; 0 = off. */
@@ -94,7 +103,7 @@ export function contextsEnabled(specs: InputSpec[], intcontexts: boolean): boole
 /** Reads all inputs and hands out their lines in SEC's round-robin order. */
 export class InputManager {
   /** True when lines carry internal contexts (see {@link contextsEnabled}). */
-  readonly intcontexts: boolean;
+  intcontexts: boolean;
   #specs: { path: string; context: string | undefined }[];
   #options: InputOptions;
   #env: SourceEnv;
@@ -161,6 +170,52 @@ export class InputManager {
     }
     this.#nextPoll = performance.now() + this.#pollMs;
     return Promise.resolve();
+  }
+
+  /**
+   * Switches to a new list of inputs (restarts; the --input patterns were
+   * expanded again). Inputs no longer listed are closed. An input still
+   * listed keeps its source (position, queued lines) when `keep` is true
+   * ("Input file X already open"), and is closed and opened anew otherwise;
+   * its context follows the new spec either way. New inputs are opened.
+   */
+  reconfigure(specs: InputSpec[], keep: boolean): void {
+    const fresh = new InputManager(specs, this.#options);
+    const old = new Map(this.#sources.map((s) => [s.name, s]));
+    const sources: InputSource[] = [];
+    for (const spec of fresh.#specs) {
+      this.#options.logger.log(LogLevel.notice, `Opening input file ${spec.path}`);
+      const prev = old.get(spec.path);
+      if (prev !== undefined && keep && prev.context === spec.context) {
+        this.#options.logger.log(LogLevel.notice, `Input file ${spec.path} already open`);
+        old.delete(spec.path);
+        sources.push(prev);
+        continue;
+      }
+      if (prev !== undefined) {
+        prev.close();
+        old.delete(spec.path);
+      }
+      const source = this.#makeSource(spec.path, spec.context);
+      source.open();
+      sources.push(source);
+    }
+    for (const s of old.values()) s.close();
+    this.#specs = fresh.#specs;
+    this.#sources = sources;
+    this.#rr = 0;
+    this.intcontexts = fresh.intcontexts;
+    this.#started = true;
+  }
+
+  /** State of every input in reading order (for dumps and status). */
+  info(): SourceInfo[] {
+    return this.#sources.map((s) => s.info());
+  }
+
+  /** Ends a pending `waitForData` early (a signal or control command arrived). */
+  wake(): void {
+    this.#env.notify();
   }
 
   /** The next line in SEC's round-robin order, or null if no input has one ready now. */
@@ -237,7 +292,11 @@ export class InputManager {
   }
 
   #makeSource(path: string, context: string | undefined): InputSource {
-    if (path !== "-") return new FileSource(path, context, this.#env);
+    if (isSocketSpec(path)) return new SocketSource(path, context, this.#env);
+    if (path !== "-") {
+      if (isFifo(path)) return fifoSource(path, context, this.#env, this.#options.rwfifo ?? true);
+      return new FileSource(path, context, this.#env);
+    }
     let isFile = false;
     try {
       isFile = fstatSync(0).isFile();

@@ -1,0 +1,589 @@
+/**
+ * Socket inputs: listeners for newline-delimited events, declared like
+ * files with --input (a sec-ts extension; SEC 2.9.4 needs nc or socat):
+ *
+ *     --input=tcp://127.0.0.1:5514        TCP, any number of connections
+ *     --input=udp://127.0.0.1:5514        UDP datagrams
+ *     --input='tcp://[::1]:5514'          IPv6
+ *     --input=unix:///run/sec/in.sock     Unix stream socket
+ *     --input=unixgram:///run/sec/in.sock Unix datagram socket
+ *
+ * and optionally `=CONTEXT` after it, as for files. The spec as written is
+ * the input's name (`$+{_inputsrc}`, `_FILE_EVENT_<name>`).
+ *
+ * Lines end at "\n" (a datagram's last line needs none). A line longer than
+ * {@link MAX_LINE_BYTES} is cut to that length (the rest up to the next
+ * newline is discarded) and a warning is logged. A stream connection's
+ * unfinished last line is delivered when the connection closes.
+ *
+ * Memory stays bounded: all connections of one input share a queue of at
+ * most {@link MAX_QUEUED_BYTES} bytes of lines. When it is full, stream
+ * connections (TCP, Unix) stop being read, so the kernel's buffers fill up
+ * and the senders block (backpressure); datagrams (UDP, Unix datagram) that
+ * arrive then are dropped and counted, the count is logged (at most every
+ * 10 seconds) and shown in dumps.
+ *
+ * A socket input never ends, also with --notail. A Unix socket path that
+ * exists as a socket is replaced; the socket file is removed at close.
+ * Unix datagram sockets need Deno's `--unstable-net` (Deno.listenDatagram);
+ * UDP sockets use it too when available (it receives 100,000 datagrams a
+ * second; the node:dgram fallback only a few thousand). Datagrams the kernel
+ * dropped because its buffer was full are read from /proc/net/udp (Linux)
+ * and shown in dumps as `kernelDropped`.
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import * as dgram from "node:dgram";
+import { LogLevel } from "./logger.ts";
+import { encodingOf } from "./input_lines.ts";
+import { errorText, type InputSource, type SourceEnv, type SourceInfo } from "./input_source.ts";
+
+/** Longest line accepted from a socket, in bytes; longer lines are cut. */
+export const MAX_LINE_BYTES = 65536;
+
+/** Bytes of lines a socket input queues at most. */
+export const MAX_QUEUED_BYTES = 4 << 20;
+
+/** Bytes read at once from a stream connection. */
+const READ_SIZE = 65536;
+
+/** Minimum interval between "lines dropped" / "lines cut" log messages, in ms. */
+const REPORT_MS = 10_000;
+
+/** Kinds of socket inputs. */
+export type SocketKind = "tcp" | "udp" | "unix" | "unixgram";
+
+/** A parsed socket input spec. */
+export interface SocketAddress {
+  /** Socket kind. */
+  kind: SocketKind;
+  /** Host name or address (tcp, udp), brackets of IPv6 removed. */
+  host?: string;
+  /** Port (tcp, udp). */
+  port?: number;
+  /** Socket file (unix, unixgram). */
+  path?: string;
+}
+
+const SPEC = /^(tcp|udp|unix|unixgram):\/\/(.*)$/;
+
+/** True when an --input value names a socket (tcp://, udp://, unix://, unixgram://). */
+export function isSocketSpec(name: string): boolean {
+  return SPEC.test(name);
+}
+
+/** Parses a socket input spec; throws an Error with a message for a malformed one. */
+export function parseSocketSpec(name: string): SocketAddress {
+  const m = SPEC.exec(name);
+  if (m === null) throw new Error(`${name} is not a socket input`);
+  const kind = m[1] as SocketKind;
+  const rest = m[2];
+  if (kind === "unix" || kind === "unixgram") {
+    if (rest === "") throw new Error(`socket input ${name} has no path`);
+    return { kind, path: rest };
+  }
+  const hp = /^(?:\[([^\]]+)\]|([^:/\[\]]*)):(\d{1,5})$/.exec(rest);
+  if (hp === null) throw new Error(`socket input ${name} needs host:port`);
+  const port = Number(hp[3]);
+  if (port > 65535) throw new Error(`socket input ${name}: bad port`);
+  const host = hp[1] ?? (hp[2] === "" ? "0.0.0.0" : hp[2]);
+  return { kind, host, port };
+}
+
+/**
+ * Splits bytes into lines, cutting lines longer than `max` bytes. One per
+ * stream connection; datagrams use `datagram()`.
+ */
+export class LineSplitter {
+  #pend: Buffer | null = null;
+  #plen = 0;
+  /** Discarding the rest of a cut line until the next newline. */
+  #skipping = false;
+  /** Lines cut so far. */
+  cut = 0;
+  readonly #max: number;
+  readonly #enc: "latin1" | "utf8";
+
+  /** Creates a splitter; lines over `max` bytes are cut. */
+  constructor(max: number, enc: "latin1" | "utf8") {
+    this.#max = max;
+    this.#enc = enc;
+  }
+
+  /** Feeds bytes; calls `emit` with each completed (possibly cut) line. */
+  push(data: Uint8Array, emit: (line: string) => void): void {
+    let start = 0;
+    const n = data.length;
+    while (start < n) {
+      const nl = data.indexOf(10, start);
+      const end = nl < 0 ? n : nl;
+      if (this.#skipping) {
+        if (nl >= 0) this.#skipping = false;
+      } else if (this.#plen + (end - start) > this.#max) {
+        const take = this.#max - this.#plen;
+        this.#append(data, start, start + take);
+        emit(this.#take());
+        this.cut++;
+        this.#skipping = nl < 0;
+      } else if (nl < 0) {
+        this.#append(data, start, end);
+      } else if (this.#plen === 0) {
+        emit(Buffer.from(data.buffer, data.byteOffset + start, end - start).toString(this.#enc));
+      } else {
+        this.#append(data, start, end);
+        emit(this.#take());
+      }
+      if (nl < 0) break;
+      start = nl + 1;
+    }
+  }
+
+  /** Delivers an unfinished last line (connection closed). */
+  flush(emit: (line: string) => void): void {
+    if (this.#plen > 0) emit(this.#take());
+    this.#skipping = false;
+  }
+
+  /** Splits one datagram into lines (a last line without newline counts). */
+  datagram(data: Uint8Array, emit: (line: string) => void): void {
+    this.push(data, emit);
+    this.flush(emit);
+    this.#skipping = false;
+  }
+
+  #append(data: Uint8Array, from: number, to: number): void {
+    const len = to - from;
+    if (len <= 0) return;
+    const need = this.#plen + len;
+    if (this.#pend === null || this.#pend.length < need) {
+      const grown = Buffer.allocUnsafe(Math.max(need, 2 * (this.#pend?.length ?? 256)));
+      if (this.#pend !== null) this.#pend.copy(grown, 0, 0, this.#plen);
+      this.#pend = grown;
+    }
+    this.#pend.set(data.subarray(from, to), this.#plen);
+    this.#plen = need;
+  }
+
+  #take(): string {
+    const s = this.#pend === null ? "" : this.#pend.toString(this.#enc, 0, this.#plen);
+    this.#plen = 0;
+    if (this.#pend !== null && this.#pend.length > 4 * READ_SIZE) this.#pend = null;
+    return s;
+  }
+}
+
+/** A listening socket input (see the module doc). */
+export class SocketSource implements InputSource {
+  /** The spec as given: the input's name. */
+  readonly name: string;
+  /** Internal context of its lines, if any. */
+  readonly context: string | undefined;
+  /** performance.now() of the last data received. */
+  lastDataMs = performance.now();
+  /** No data for --input-timeout seconds (managed by InputManager). */
+  timedOut = false;
+  /** Lines handed out. */
+  lines = 0;
+  /** Bytes received. */
+  bytes = 0;
+  /** Lines dropped because the queue was full (datagram sockets). */
+  dropped = 0;
+  readonly #addr: SocketAddress | null;
+  readonly #env: SourceEnv;
+  readonly #maxLine: number;
+  readonly #maxQueued: number;
+  #queue: string[] = [];
+  #head = 0;
+  #queuedBytes = 0;
+  #closed = false;
+  #listening = false;
+  #waiters: (() => void)[] = [];
+  #listener: Deno.Listener | null = null;
+  #conns = new Set<Deno.Conn>();
+  #udp: dgram.Socket | null = null;
+  #unixgram: DatagramSocket | null = null;
+  #udpPort: number | undefined;
+  #cutByConnections = 0;
+  #splitters = new Set<LineSplitter>();
+  #reportedDrops = 0;
+  #reportedCuts = 0;
+  #lastReport = 0;
+
+  /** Creates the input `name` (a socket spec); nothing listens before `open()`. */
+  constructor(
+    name: string,
+    context: string | undefined,
+    env: SourceEnv,
+    limits: { maxLine?: number; maxQueued?: number } = {},
+  ) {
+    this.name = name;
+    this.context = context;
+    this.#env = env;
+    this.#maxLine = limits.maxLine ?? MAX_LINE_BYTES;
+    this.#maxQueued = limits.maxQueued ?? MAX_QUEUED_BYTES;
+    let addr: SocketAddress | null = null;
+    try {
+      addr = parseSocketSpec(name);
+    } catch (e) {
+      env.logger.log(LogLevel.error, `Can't open input ${name} (${(e as Error).message})`);
+    }
+    this.#addr = addr;
+  }
+
+  /** A socket input never finishes. */
+  get finished(): boolean {
+    return false;
+  }
+
+  /** Starts listening; failures are logged. */
+  open(): void {
+    const a = this.#addr;
+    if (a === null || this.#closed || this.#listening) return;
+    try {
+      switch (a.kind) {
+        case "tcp":
+          this.#listener = Deno.listen({ hostname: a.host!, port: a.port!, transport: "tcp" });
+          break;
+        case "unix":
+          removeStaleSocket(a.path!);
+          this.#listener = Deno.listen({ path: a.path!, transport: "unix" });
+          break;
+        case "udp":
+          this.#openUdp(a);
+          break;
+        case "unixgram":
+          this.#openUnixgram(a.path!);
+          break;
+      }
+    } catch (e) {
+      this.#env.logger.log(LogLevel.error, `Can't open input ${this.name} (${errorText(e)})`);
+      return;
+    }
+    this.#listening = true;
+    this.#env.logger.log(LogLevel.debug, `Listening on ${this.name}`);
+    if (this.#listener !== null) this.#acceptLoop(this.#listener);
+  }
+
+  /** The next queued line, or null. */
+  next(): string | null {
+    if (this.#head >= this.#queue.length) return null;
+    const line = this.#queue[this.#head];
+    this.#queue[this.#head++] = "";
+    if (this.#head === this.#queue.length) {
+      this.#queue.length = 0;
+      this.#head = 0;
+    } else if (this.#head >= 4096) {
+      this.#queue.splice(0, this.#head);
+      this.#head = 0;
+    }
+    this.#queuedBytes -= line.length + 1;
+    this.lines++;
+    if (this.#waiters.length > 0 && this.#queuedBytes < this.#maxQueued / 2) {
+      const w = this.#waiters;
+      this.#waiters = [];
+      for (const f of w) f();
+    }
+    return line;
+  }
+
+  /** True when a line is queued. */
+  ready(_nowMs: number): boolean {
+    return this.#head < this.#queue.length;
+  }
+
+  /** Reports dropped and cut lines (rate limited); tells whether a line is queued. */
+  poll(nowMs: number): boolean {
+    this.#report(nowMs);
+    return this.ready(nowMs);
+  }
+
+  /** Stops listening, closes all connections, removes a Unix socket file. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#listener?.close();
+    } catch {
+      // already closed
+    }
+    for (const c of this.#conns) {
+      try {
+        c.close();
+      } catch {
+        // already closed
+      }
+    }
+    this.#conns.clear();
+    try {
+      this.#udp?.close();
+    } catch {
+      // already closed
+    }
+    try {
+      this.#unixgram?.close();
+    } catch {
+      // already closed
+    }
+    const w = this.#waiters;
+    this.#waiters = [];
+    for (const f of w) f();
+    const a = this.#addr;
+    if (this.#listening && a?.path !== undefined) {
+      try {
+        Deno.removeSync(a.path);
+      } catch {
+        // gone already
+      }
+    }
+  }
+
+  /** State for dumps. */
+  info(): SourceInfo {
+    return {
+      name: this.name,
+      type: this.#addr?.kind ?? "socket",
+      status: this.#listening && !this.#closed ? "Open" : "Closed",
+      context: this.context,
+      lines: this.lines,
+      bytes: this.bytes,
+      dropped: this.dropped,
+      cut: this.cut,
+      kernelDropped: this.kernelDrops(),
+      connections: this.#conns.size,
+      queued: this.#queue.length - this.#head,
+    };
+  }
+
+  /** Lines cut at the length limit so far. */
+  get cut(): number {
+    let n = this.#cutByConnections;
+    for (const s of this.#splitters) n += s.cut;
+    return n;
+  }
+
+  /** The local port of a TCP or UDP listener (useful with port 0). */
+  get port(): number | undefined {
+    const l = this.#listener?.addr;
+    if (l !== undefined && l.transport === "tcp") return l.port;
+    return this.#udpPort;
+  }
+
+  #push = (line: string): void => {
+    this.#queue.push(line);
+    this.#queuedBytes += line.length + 1;
+  };
+
+  #full(): boolean {
+    return this.#queuedBytes >= this.#maxQueued;
+  }
+
+  #received(n: number): void {
+    this.bytes += n;
+    const now = this.lastDataMs = performance.now();
+    if (now - this.#lastReport >= REPORT_MS) this.#report(now);
+    if (this.timedOut) this.#env.fresh(this);
+  }
+
+  async #acceptLoop(listener: Deno.Listener): Promise<void> {
+    try {
+      for await (const conn of listener) {
+        if (this.#closed) {
+          conn.close();
+          break;
+        }
+        this.#conns.add(conn);
+        this.#env.logger.log(LogLevel.debug, `Connection to input ${this.name} accepted`);
+        this.#readConn(conn);
+      }
+    } catch (e) {
+      if (!this.#closed) {
+        this.#env.logger.log(LogLevel.error, `Input ${this.name} failed (${errorText(e)})`);
+      }
+    }
+  }
+
+  async #readConn(conn: Deno.Conn): Promise<void> {
+    const splitter = new LineSplitter(this.#maxLine, encodingOf(this.#env.textMode));
+    this.#splitters.add(splitter);
+    const buf = new Uint8Array(READ_SIZE);
+    try {
+      while (!this.#closed) {
+        if (this.#full()) {
+          // stop reading: the sender is held back by the kernel's buffers
+          await new Promise<void>((r) => this.#waiters.push(r));
+          continue;
+        }
+        const n = await conn.read(buf);
+        if (n === null) break;
+        if (n === 0) continue;
+        this.#received(n);
+        const before = this.#queue.length;
+        splitter.push(buf.subarray(0, n), this.#push);
+        if (this.#queue.length !== before) this.#env.notify();
+      }
+    } catch (e) {
+      if (!this.#closed) {
+        this.#env.logger.log(
+          LogLevel.warning,
+          `Error reading from a connection to input ${this.name} (${errorText(e)})`,
+        );
+      }
+    }
+    if (!this.#closed) {
+      const before = this.#queue.length;
+      splitter.flush(this.#push);
+      if (this.#queue.length !== before) this.#env.notify();
+      this.#env.logger.log(LogLevel.debug, `Connection to input ${this.name} closed`);
+    }
+    this.#splitters.delete(splitter);
+    this.#cutByConnections += splitter.cut;
+    this.#conns.delete(conn);
+    try {
+      conn.close();
+    } catch {
+      // already closed
+    }
+  }
+
+  /** Queues the lines of a datagram, or counts them as dropped when the queue is full. */
+  #datagram(splitter: LineSplitter, data: Uint8Array): void {
+    this.#received(data.length);
+    if (this.#full()) {
+      let lines = 0;
+      for (let i = data.indexOf(10); i >= 0; i = data.indexOf(10, i + 1)) lines++;
+      if (data.length > 0 && data[data.length - 1] !== 10) lines++;
+      this.dropped += Math.max(1, lines);
+      return;
+    }
+    splitter.datagram(data, this.#push);
+    this.#env.notify();
+  }
+
+  #openUdp(a: SocketAddress): void {
+    const splitter = new LineSplitter(this.#maxLine, encodingOf(this.#env.textMode));
+    this.#splitters.add(splitter);
+    const listen = listenDatagram();
+    if (listen !== undefined) {
+      // Deno's own UDP sockets (--unstable-net) keep up with 100,000 datagrams/s
+      const sock = listen({ transport: "udp", hostname: a.host!, port: a.port! });
+      this.#unixgram = sock;
+      this.#udpPort = (sock.addr as Deno.NetAddr).port;
+      this.#receiveLoop(sock, splitter);
+      return;
+    }
+    // node:dgram works without --unstable-net but receives far fewer datagrams a second
+    const ipv6 = a.host!.includes(":");
+    const sock = dgram.createSocket({ type: ipv6 ? "udp6" : "udp4", recvBufferSize: 1 << 20 });
+    sock.on("message", (msg: Buffer) => this.#datagram(splitter, msg));
+    sock.on("error", (e: Error) => {
+      this.#env.logger.log(LogLevel.error, `Input ${this.name} failed (${errorText(e)})`);
+      this.#listening = false;
+    });
+    sock.on("listening", () => this.#udpPort = sock.address().port);
+    sock.bind(a.port!, a.host!);
+    this.#udp = sock;
+  }
+
+  #openUnixgram(path: string): void {
+    const listen = listenDatagram();
+    if (listen === undefined) {
+      throw new Error("Unix datagram inputs need Deno's --unstable-net");
+    }
+    removeStaleSocket(path);
+    const sock = listen({ transport: "unixpacket", path });
+    this.#unixgram = sock;
+    const splitter = new LineSplitter(this.#maxLine, encodingOf(this.#env.textMode));
+    this.#splitters.add(splitter);
+    this.#receiveLoop(sock, splitter);
+  }
+
+  async #receiveLoop(sock: DatagramSocket, splitter: LineSplitter): Promise<void> {
+    const buf = new Uint8Array(65536);
+    try {
+      while (!this.#closed) {
+        const [data] = await sock.receive(buf);
+        this.#datagram(splitter, data);
+      }
+    } catch (e) {
+      if (!this.#closed) {
+        this.#env.logger.log(LogLevel.error, `Input ${this.name} failed (${errorText(e)})`);
+      }
+    }
+  }
+
+  /** Datagrams the kernel dropped for this UDP socket (Linux /proc/net/udp*), if known. */
+  kernelDrops(): number | undefined {
+    const port = this.#udpPort;
+    if (port === undefined) return undefined;
+    let total: number | undefined;
+    for (const f of ["/proc/net/udp", "/proc/net/udp6"]) {
+      let text: string;
+      try {
+        text = Deno.readTextFileSync(f);
+      } catch {
+        continue;
+      }
+      for (const row of text.split("\n").slice(1)) {
+        const cols = row.trim().split(/\s+/);
+        if (cols.length < 13) continue;
+        const local = cols[1];
+        if (parseInt(local.slice(local.lastIndexOf(":") + 1), 16) !== port) continue;
+        total = (total ?? 0) + Number(cols[cols.length - 1]);
+      }
+    }
+    return total;
+  }
+
+  /** Logs the lines dropped and cut since the last report, at most every REPORT_MS. */
+  #report(nowMs: number): void {
+    if (nowMs - this.#lastReport < REPORT_MS) return;
+    const drops = this.dropped - this.#reportedDrops;
+    const cuts = this.cut - this.#reportedCuts;
+    if (drops === 0 && cuts === 0) return;
+    this.#lastReport = nowMs;
+    if (drops > 0) {
+      this.#env.logger.log(
+        LogLevel.warning,
+        `Input ${this.name}: ${drops} lines dropped (queue full, correlator behind), ${this.dropped} in total`,
+      );
+      this.#reportedDrops = this.dropped;
+    }
+    if (cuts > 0) {
+      this.#env.logger.log(
+        LogLevel.warning,
+        `Input ${this.name}: ${cuts} lines longer than ${this.#maxLine} bytes were cut`,
+      );
+      this.#reportedCuts = this.cut;
+    }
+  }
+}
+
+/** A datagram socket of Deno's (unstable) Deno.listenDatagram. */
+interface DatagramSocket {
+  readonly addr: Deno.Addr;
+  receive(p?: Uint8Array): Promise<[Uint8Array, Deno.Addr]>;
+  close(): void;
+}
+
+type ListenDatagram = (
+  o: { transport: "udp"; hostname: string; port: number } | {
+    transport: "unixpacket";
+    path: string;
+  },
+) => DatagramSocket;
+
+/** Deno.listenDatagram when Deno runs with --unstable-net, else undefined. */
+function listenDatagram(): ListenDatagram | undefined {
+  const f = (Deno as unknown as { listenDatagram?: ListenDatagram }).listenDatagram;
+  return typeof f === "function" ? f.bind(Deno) : undefined;
+}
+
+/** Removes `path` if it is a socket (left over from an earlier run). */
+function removeStaleSocket(path: string): void {
+  try {
+    if (Deno.lstatSync(path).isSocket) Deno.removeSync(path);
+  } catch {
+    // does not exist
+  }
+}

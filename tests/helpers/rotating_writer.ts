@@ -1,0 +1,79 @@
+/**
+ * A log writer for rotation tests, run as a process of its own:
+ *
+ *     deno run -A tests/helpers/rotating_writer.ts <file> <lines> <rate> <rotateEvery> <modes>
+ *
+ * Appends `lines` lines "L<seq> <padding>" to <file> at about <rate> lines
+ * per second, in batches every 10 ms whose writes often end in the middle of
+ * a line (the line is finished by the next write). After every
+ * <rotateEvery> lines it rotates the file, taking the modes in turn from the
+ * comma-separated <modes>:
+ * - rename: rename <file> to <file>.<n>, create a new <file> and go on there;
+ * - copytruncate: wait 300 ms (so that the reader has caught up: lines
+ *   written after the reader's last read before the truncation are lost by
+ *   any copytruncate reader), copy <file> to <file>.<n>, truncate <file> and
+ *   go on writing at once (to the same descriptor, opened for appending).
+ * Prints "done <lines>" when finished.
+ *
+ * @module
+ */
+import { closeSync, copyFileSync, ftruncateSync, openSync, renameSync, writeSync } from "node:fs";
+
+const [file, linesArg, rateArg, everyArg, modesArg] = Deno.args;
+const total = Number(linesArg);
+const rate = Number(rateArg);
+const every = Number(everyArg);
+const modes = (modesArg ?? "rename").split(",");
+const enc = new TextEncoder();
+const open = () => openSync(file, "a");
+let fd = open();
+let seq = 0;
+let carry = "";
+let rotations = 0;
+const start = performance.now();
+const pad = "x".repeat(40);
+
+function writeText(text: string): void {
+  const data = enc.encode(text);
+  let off = 0;
+  while (off < data.length) off += writeSync(fd, data, off);
+}
+
+while (seq < total) {
+  const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
+  let batch = carry;
+  carry = "";
+  let rotate = false;
+  while (seq < due) {
+    seq++;
+    batch += `L${seq} ${pad.slice(0, seq % 40)}\n`;
+    if (seq % every === 0 && seq < total) {
+      rotate = true;
+      break;
+    }
+  }
+  if (!rotate && batch.length > 10 && seq % 3 === 0) {
+    // end this write in the middle of a line; the next write finishes it
+    const cut = batch.length - 5;
+    carry = batch.slice(cut);
+    batch = batch.slice(0, cut);
+  }
+  writeText(batch);
+  if (rotate) {
+    const mode = modes[rotations % modes.length];
+    rotations++;
+    if (mode === "rename") {
+      renameSync(file, `${file}.${rotations}`);
+      closeSync(fd);
+      fd = open();
+    } else {
+      await new Promise((r) => setTimeout(r, 300));
+      copyFileSync(file, `${file}.${rotations}`);
+      ftruncateSync(fd, 0);
+    }
+  }
+  await new Promise((r) => setTimeout(r, 10));
+}
+if (carry !== "") writeText(carry);
+closeSync(fd);
+console.log(`done ${seq}`);
