@@ -1,0 +1,298 @@
+/**
+ * Carrying out control commands (signals, control FIFO) between two input
+ * lines, as SEC 2.9.4 does (SIGNALS; INTERNAL EVENTS AND CONTEXTS):
+ *
+ * - restart (SIGHUP): SEC_PRE_RESTART, child processes terminated
+ *   (--childterm), outputs closed, log reopened, rule files loaded anew
+ *   (--conf patterns expanded again), all state dropped (a new engine),
+ *   inputs expanded again (open ones stay open), SEC_RESTART;
+ * - softrestart (SIGABRT): SEC_PRE_SOFTRESTART, outputs closed, log
+ *   reopened, only rule files that are new or whose modification time
+ *   changed are loaded; operations of changed and removed files are
+ *   terminated, everything else (contexts, variables, other operations,
+ *   match counts) stays; inputs expanded again, kept open with --keepopen,
+ *   reopened otherwise; SEC_SOFTRESTART;
+ * - dump (SIGUSR1): the dump file (dump.ts);
+ * - reopen (SIGUSR2): SEC_PRE_LOGROTATE, log reopened, outputs closed,
+ *   SEC_LOGROTATE;
+ * - debug (SIGINT: next level, 6 wraps to 1; `debug N`: level N);
+ * - shutdown (SIGTERM): the main loop ends (and generates SEC_SHUTDOWN);
+ * - status: the one-line JSON summary into a reply file (written to
+ *   `<file>.tmp`, then renamed) or the log.
+ *
+ * Internal events are generated with --intevents only.
+ *
+ * @module
+ */
+import type { Engine } from "../engine/engine.ts";
+import type { RuleFile } from "../lang/rules.ts";
+import type { LoadedRules } from "./app.ts";
+import type { SecOptions } from "./cli.ts";
+import type { ControlCommand, ControlQueue, QueuedCommand } from "./control.ts";
+import { collectDump, dumpFileName, statusSummary, writeDump } from "./dump.ts";
+import { expandConf, expandInputs } from "./input_setup.ts";
+import type { InputManager } from "./inputs.ts";
+import { type Logger, LogLevel } from "./logger.ts";
+
+/** A logger whose level can change and whose files can be reopened (LogTapeLogger). */
+export interface ControllableLogger extends Logger {
+  /** Current --debug level. */
+  maxLevel?: number;
+  /** Reopens log files. */
+  reopen?: () => Promise<void>;
+}
+
+/** What the lifecycle works on. */
+export interface LifecycleDeps {
+  /** Command line options. */
+  opts: SecOptions;
+  /** Command line as given (for dumps). */
+  args: string[];
+  /** The log. */
+  logger: ControllableLogger;
+  /** The inputs. */
+  inputs: InputManager;
+  /** Files written by actions. */
+  outputs: { flush(): void; closeAll(): void };
+  /** The engine now running. */
+  engine: Engine;
+  /** Loads exactly these rule files, logging problems. */
+  loadFiles(names: string[]): LoadedRules;
+  /** A new engine with these rules (full restart). */
+  buildEngine(rules: LoadedRules): Engine;
+  /** Process start time (seconds since the epoch); default now. */
+  startTime?: number;
+}
+
+interface LoadedFile {
+  file: RuleFile;
+  mtime: number;
+  loadTime: number;
+}
+
+/** Seconds since the epoch (wall clock: dump times, not engine logic). */
+function wallNow(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+function mtimeOf(name: string): number {
+  try {
+    return Deno.statSync(name).mtime?.getTime() ?? -1;
+  } catch {
+    return -1;
+  }
+}
+
+/** Runs control commands; see the module doc. */
+export class Lifecycle {
+  /** The engine now running (replaced by a full restart). */
+  engine: Engine;
+  readonly #d: LifecycleDeps;
+  #files = new Map<string, LoadedFile>();
+  #loadTime: number;
+  readonly #startTime: number;
+
+  /** Takes over the running parts; the engine's rule files count as loaded now. */
+  constructor(deps: LifecycleDeps) {
+    this.#d = deps;
+    this.engine = deps.engine;
+    this.#startTime = deps.startTime ?? wallNow();
+    this.#loadTime = wallNow();
+    this.#remember(deps.engine.files);
+  }
+
+  /** Carries out the queued commands in order; true when the correlator is to shut down. */
+  async apply(queue: ControlQueue): Promise<boolean> {
+    let shutdown = false;
+    for (const q of queue.take()) {
+      if (await this.run(q)) shutdown = true;
+    }
+    return shutdown;
+  }
+
+  /** Carries out one command; true for shutdown. */
+  async run(q: QueuedCommand): Promise<boolean> {
+    const c = q.command;
+    try {
+      switch (c.kind) {
+        case "restart":
+          this.#notice(q, "full restart of SEC");
+          await this.restart();
+          return false;
+        case "softrestart":
+          this.#notice(q, "soft restart of SEC");
+          await this.softRestart();
+          return false;
+        case "dump":
+          this.#notice(q, "dumping performance and debug data");
+          this.dump();
+          return false;
+        case "reopen":
+          this.#notice(q, "closing outputs and restarting logging");
+          await this.reopen();
+          return false;
+        case "debug":
+          this.#debug(q, c);
+          return false;
+        case "shutdown":
+          this.#notice(q, "shutting down SEC");
+          return true;
+        case "status":
+          this.status(c.reply);
+          return false;
+      }
+    } catch (e) {
+      this.#d.logger.log(LogLevel.error, `${q.via} ${c.kind} failed: ${(e as Error).message}`);
+    }
+    return false;
+  }
+
+  /** Full restart (SIGHUP). */
+  async restart(): Promise<void> {
+    const d = this.#d;
+    this.#internal("SEC_PRE_RESTART");
+    if (d.opts.childterm) callService(this.engine, "children", "terminateAll");
+    d.outputs.flush();
+    d.outputs.closeAll();
+    await d.logger.reopen?.();
+    const rules = d.loadFiles(expandConf(d.opts));
+    this.engine = d.buildEngine(rules);
+    this.#files.clear();
+    this.#loadTime = wallNow();
+    this.#remember(this.engine.files);
+    d.inputs.reconfigure(expandInputs(d.opts), true);
+    this.#internal("SEC_RESTART");
+  }
+
+  /** Soft restart (SIGABRT): reloads only new and changed rule files. */
+  async softRestart(): Promise<void> {
+    const d = this.#d;
+    this.#internal("SEC_PRE_SOFTRESTART");
+    d.outputs.flush();
+    d.outputs.closeAll();
+    await d.logger.reopen?.();
+    const names = expandConf(d.opts);
+    const toLoad = names.filter((n) => {
+      const prev = this.#files.get(n);
+      return prev === undefined || prev.mtime !== mtimeOf(n);
+    });
+    const loaded = toLoad.length > 0 ? d.loadFiles(toLoad).files : [];
+    const byName = new Map(loaded.map((f) => [f.name, f]));
+    const now = wallNow();
+    const next = new Map<string, LoadedFile>();
+    const files: RuleFile[] = [];
+    for (const n of names) {
+      const fresh = byName.get(n);
+      const prev = this.#files.get(n);
+      if (fresh !== undefined) {
+        next.set(n, { file: fresh, mtime: mtimeOf(n), loadTime: now });
+        files.push(fresh);
+      } else if (prev !== undefined && !toLoad.includes(n)) {
+        next.set(n, prev);
+        files.push(prev.file);
+      }
+    }
+    for (const [n, prev] of this.#files) {
+      if (next.get(n)?.file !== prev.file) {
+        const ended = callService(this.engine, "operations", "terminateFile", n);
+        d.logger.log(
+          LogLevel.debug,
+          `Rules from ${n} replaced or removed` +
+            (typeof ended === "number" ? `, ${ended} operations terminated` : ""),
+        );
+      }
+    }
+    this.#files = next;
+    if (toLoad.length > 0) this.#loadTime = now;
+    this.engine.setRules(files);
+    d.inputs.reconfigure(expandInputs(d.opts), d.opts.keepopen);
+    this.#internal("SEC_SOFTRESTART");
+  }
+
+  /** Writes the dump file (SIGUSR1). */
+  dump(): void {
+    const d = this.#d;
+    const now = wallNow();
+    const file = dumpFileName(d.opts.dump, d.opts.dumpfts, now);
+    const error = writeDump(file, this.#collect(now), d.opts.dumpfjson);
+    if (error !== null) d.logger.log(LogLevel.error, error);
+    else d.logger.log(LogLevel.notice, `Dump to ${file} completed`);
+  }
+
+  /** Reopens the log and closes outputs (SIGUSR2). */
+  async reopen(): Promise<void> {
+    this.#internal("SEC_PRE_LOGROTATE");
+    await this.#d.logger.reopen?.();
+    this.#d.outputs.flush();
+    this.#d.outputs.closeAll();
+    this.#internal("SEC_LOGROTATE");
+  }
+
+  /** Writes the status line to `reply` (atomically) or logs it. */
+  status(reply?: string): void {
+    const line = JSON.stringify(statusSummary(this.#collect(wallNow())));
+    if (reply === undefined) {
+      this.#d.logger.log(LogLevel.notice, `Status: ${line}`);
+      return;
+    }
+    try {
+      Deno.writeTextFileSync(`${reply}.tmp`, line + "\n", { mode: 0o600 });
+      Deno.renameSync(`${reply}.tmp`, reply);
+    } catch (e) {
+      this.#d.logger.log(
+        LogLevel.error,
+        `Can't write status to ${reply} (${(e as Error).message})`,
+      );
+    }
+  }
+
+  #collect(now: number) {
+    const loadTimes = new Map<string, number>();
+    for (const [n, f] of this.#files) loadTimes.set(n, f.loadTime);
+    return collectDump({
+      engine: this.engine,
+      inputs: this.#d.inputs.info(),
+      args: this.#d.args,
+      startTime: this.#startTime,
+      loadTime: this.#loadTime,
+      fileLoadTimes: loadTimes,
+      now,
+    });
+  }
+
+  #debug(q: QueuedCommand, c: Extract<ControlCommand, { kind: "debug" }>): void {
+    const logger = this.#d.logger;
+    const from = logger.maxLevel ?? this.#d.opts.debug;
+    let to = from;
+    if (c.level !== undefined) to = c.level;
+    else for (let i = 0; i < (c.count ?? 1); i++) to = to >= 6 ? 1 : to + 1;
+    logger.maxLevel = to;
+    const what = c.level !== undefined
+      ? `${q.via}: debug ${c.level}`
+      : `${c.count ?? 1} SIGINT signal(s) received`;
+    logger.log(Math.min(LogLevel.notice, to), `${what}: setting debuglevel from ${from} to ${to}`);
+  }
+
+  #notice(q: QueuedCommand, what: string): void {
+    const who = q.via.startsWith("SIG") ? `${q.via} received` : `${q.via}: ${q.command.kind}`;
+    this.#d.logger.log(LogLevel.notice, `${who}: ${what}`);
+  }
+
+  #internal(name: string): void {
+    if (this.#d.opts.intevents) this.engine.processInternalEvent(name);
+  }
+
+  #remember(files: RuleFile[]): void {
+    const now = wallNow();
+    for (const f of files) {
+      this.#files.set(f.name, { file: f, mtime: mtimeOf(f.name), loadTime: now });
+    }
+  }
+}
+
+/** Calls `engine.services.get(service)[method](...args)` if it exists; its result, or undefined. */
+function callService(engine: Engine, service: string, method: string, ...args: unknown[]): unknown {
+  const s = engine.services.get(service) as Record<string, unknown> | undefined;
+  const f = s?.[method];
+  return typeof f === "function" ? f.apply(s, args) : undefined;
+}
