@@ -7,7 +7,14 @@
  */
 import { parseCommandLine, USAGE, UsageError, VERSION_TEXT } from "./src/runtime/cli.ts";
 import { runCorrelator } from "./src/runtime/app.ts";
-import { StderrLogger } from "./src/runtime/logger.ts";
+import { LogTapeLogger } from "./src/runtime/log_setup.ts";
+import {
+  applyUmask,
+  checkUserGroup,
+  detach,
+  isDetachedCopy,
+  writePidFile,
+} from "./src/runtime/process.ts";
 
 /** Runs sec-ts with the given arguments; returns the exit status. */
 export async function main(args: string[]): Promise<number> {
@@ -29,8 +36,41 @@ export async function main(args: string[]): Promise<number> {
     console.log(VERSION_TEXT);
     return 0;
   }
-  const logger = new StderrLogger(opts.debug);
-  return await runCorrelator(opts, logger);
+  const refused = checkUserGroup(opts);
+  if (refused !== null) {
+    console.error(`sec-ts: ${refused}`);
+    return 1;
+  }
+  applyUmask(opts);
+  if (opts.detach && !opts.testonly && !isDetachedCopy()) {
+    try {
+      detach(args);
+      return 0;
+    } catch (e) {
+      console.error(`sec-ts: ${(e as Error).message}`);
+      return 1;
+    }
+  }
+  let logger: LogTapeLogger;
+  try {
+    logger = await LogTapeLogger.create({ log: opts.log, syslog: opts.syslog, debug: opts.debug });
+  } catch (e) {
+    console.error(`sec-ts: ${(e as Error).message}`);
+    return 1;
+  }
+  try {
+    if (isDetachedCopy()) logger.log(4, "Changing working directory to /");
+    if (!opts.testonly) {
+      const pidError = writePidFile(opts);
+      if (pidError !== null) {
+        logger.log(1, pidError);
+        return 1;
+      }
+    }
+    return await runCorrelator(opts, logger, undefined, args);
+  } finally {
+    await logger.close();
+  }
 }
 
 if (import.meta.main) {

@@ -14,7 +14,12 @@ import { type Clock, SystemClock } from "../engine/clock.ts";
 import { Engine } from "../engine/engine.ts";
 import type { SecOptions } from "./cli.ts";
 import { expandGlob } from "./glob.ts";
-import { InputManager, type InputSpec } from "./inputs.ts";
+import { InputManager } from "./inputs.ts";
+import { expandInputs, globLiteral, inputOptions } from "./input_setup.ts";
+import { ControlQueue } from "./control.ts";
+import { ControlFifo } from "./control_fifo.ts";
+import { Lifecycle } from "./lifecycle.ts";
+import { installSignalHandlers } from "./signals.ts";
 import type { Logger } from "./logger.ts";
 import { OutputManager } from "./outputs.ts";
 import * as fs from "node:fs";
@@ -71,6 +76,7 @@ export async function runCorrelator(
   opts: SecOptions,
   logger: Logger,
   clock: Clock = new SystemClock(),
+  args: string[] = [],
 ): Promise<number> {
   const mode: TextMode = opts.utf8 ? "utf8" : "bytes";
   const loadOptions: LoadOptions = {
@@ -81,39 +87,57 @@ export async function runCorrelator(
   const rules = loadRuleFiles(opts.conf, loadOptions, logger, mode);
   if (opts.testonly) return rules.errors > 0 ? 1 : 0;
 
-  const bufsize = opts.bufsize > 0 ? opts.bufsize : rules.maxLines;
   const intcontexts = opts.intcontexts || opts.input.some((i) => i.context !== undefined);
   const outputs = new OutputManager(mode, logger);
-  const engine = new Engine({
-    clock,
-    logger,
-    jointbuf: opts.jointbuf ?? bufsize === 1,
-    bufsize,
-    intcontexts,
-    evstoresize: opts.evstoresize,
-  });
-  engine.services.set("outputs", outputs);
-  engine.actions = new ActionExecutor({ outputs, options: opts });
-  engine.setRules(rules.files);
+  /** A fresh engine for loaded rules (startup, full restart). */
+  const buildEngine = (loaded: LoadedRules): Engine => {
+    const bufsize = opts.bufsize > 0 ? opts.bufsize : loaded.maxLines;
+    const e = new Engine({
+      clock,
+      logger,
+      jointbuf: opts.jointbuf ?? bufsize === 1,
+      bufsize,
+      intcontexts,
+      evstoresize: opts.evstoresize,
+    });
+    e.services.set("outputs", outputs);
+    e.actions = new ActionExecutor({ outputs, options: opts });
+    e.setRules(loaded.files);
+    return e;
+  };
+  let engine = buildEngine(rules);
 
-  const specs: InputSpec[] = [];
-  const inputs0 = opts.input.length > 0 ? opts.input : [{ pattern: "-" }];
-  for (const i of inputs0) {
-    const names = i.pattern === "-" ? ["-"] : expandGlob(i.pattern);
-    for (const path of names) specs.push({ path, context: i.context });
-  }
-  const inputs = new InputManager(specs, {
-    tail: opts.tail,
-    fromstart: opts.fromstart,
-    textMode: mode,
-    intcontexts,
-    blocksize: opts.blocksize,
-    reopenTimeout: opts.reopenTimeout,
-    checkTimeout: opts.checkTimeout,
-    pollTimeout: opts.pollTimeout,
-    logger,
-  });
+  const inputs = new InputManager(
+    expandInputs(opts),
+    inputOptions(opts, mode, intcontexts, logger),
+  );
   await inputs.start();
+
+  // signals and the control FIFO queue commands, run between lines (lifecycle.ts)
+  const control = new ControlQueue();
+  control.onCommand = () => inputs.wake();
+  const lifecycle = new Lifecycle({
+    opts,
+    args,
+    logger,
+    inputs,
+    outputs,
+    engine,
+    loadFiles: (names) => loadRuleFiles(names.map(globLiteral), loadOptions, logger, mode),
+    buildEngine,
+  });
+  const removeSignals = installSignalHandlers(control);
+  let ctlfifo: ControlFifo | undefined;
+  if (opts.ctlfifo !== undefined) {
+    try {
+      ctlfifo = await ControlFifo.open(opts.ctlfifo, control, logger);
+    } catch (e) {
+      logger.log(1, `Can't open control FIFO ${opts.ctlfifo} (${(e as Error).message})`);
+      removeSignals();
+      await inputs.close();
+      return 1;
+    }
+  }
 
   if (opts.intevents) engine.processInternalEvent("SEC_STARTUP");
   let lastTick = engine.now();
@@ -130,6 +154,7 @@ export async function runCorrelator(
     let line;
     while ((line = inputs.nextLine()) !== null) {
       engine.processLine(line.text, line.source, line.context);
+      if (control.pending) break;
       if ((++n & 255) === 0) {
         tickIfDue();
         if ((n & 16383) === 0) {
@@ -137,6 +162,12 @@ export async function runCorrelator(
           await yieldToEventLoop();
         }
       }
+    }
+    if (control.pending) {
+      const stop = await lifecycle.apply(control);
+      engine = lifecycle.engine;
+      if (stop) break;
+      continue;
     }
     tickIfDue();
     outputs.flush();
@@ -146,6 +177,8 @@ export async function runCorrelator(
     const more = await inputs.waitForData(wait);
     if (!more) break;
   }
+  removeSignals();
+  ctlfifo?.close();
   if (opts.intevents) engine.processInternalEvent("SEC_SHUTDOWN", false);
   outputs.flush();
   outputs.closeAll();
