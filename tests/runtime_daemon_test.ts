@@ -167,13 +167,16 @@ action=write - $+{_inputsrc} $1
         `s.sendto(b'over unixgram', '${dir}/d.sock')"`,
     );
     await sec.waitFor(() => sec.lines.length >= 5, 10000, "5 lines");
-    assertEquals([...sec.lines].sort(), [
-      `${udp} over udp`,
-      `${unix} over unix`,
-      `${unixgram} over unixgram`,
-      `tcp-context ${tcp} last tcp line`,
-      `tcp-context ${tcp} over tcp`,
-    ]);
+    assertEquals(
+      [...sec.lines].sort(),
+      [
+        `tcp-context ${tcp} last tcp line`,
+        `tcp-context ${tcp} over tcp`,
+        `${udp} over udp`,
+        `${unix} over unix`,
+        `${unixgram} over unixgram`,
+      ].sort(),
+    );
   } finally {
     assertEquals(await sec.stop(), 0);
   }
@@ -239,8 +242,11 @@ Deno.test("signals: HUP, ABRT, USR2, USR1, INT, TERM with internal events", asyn
       "internal SEC_LOGROTATE",
       "internal SEC_SHUTDOWN",
     ]);
+    // the message about SIGUSR2 goes to the old file, what follows to the new one
+    const old = Deno.readTextFileSync(`${dir}/sec.log.1`);
+    ok(old.includes("SIGUSR2 received: closing outputs and restarting logging"), old);
     const log = Deno.readTextFileSync(`${dir}/sec.log`);
-    ok(log.includes("SIGUSR2 received: closing outputs and restarting logging"), log);
+    ok(!log.includes("SIGUSR2 received"), log);
     ok(log.includes("setting debuglevel from 6 to 1"), log);
   } finally {
     await sec.stop();
@@ -340,7 +346,7 @@ Deno.test("control FIFO: every command, unknown ones ignored", async () => {
   }
 });
 
-Deno.test("JSON dump lists every live operation and context; dump files are never overwritten", async () => {
+Deno.test("JSON dump lists every live operation and context", async () => {
   const dir = tempDir();
   Deno.writeTextFileSync(
     `${dir}/r.sec`,
@@ -356,7 +362,7 @@ type=Single
 ptype=RegExp
 pattern=^ctx (\\S+)
 desc=ctx $1
-action=create C_$1 100; add C_$1 $0
+action=create C_$1 100; add C_$1 $0; write - made $1
 `,
   );
   Deno.writeTextFileSync(`${dir}/in.log`, "");
@@ -371,7 +377,7 @@ action=create C_$1 100; add C_$1 $0
       "fail u1\nfail u2\nfail u1\nctx one\nctx two\n",
       { append: true },
     );
-    await sec.waitFor(() => sec.stderr.includes("C_two"), 10000, "context C_two");
+    await sec.waitForLine("made two");
     sec.kill("SIGUSR1");
     await sec.waitForLog("Dump to ");
     const name = [...Deno.readDirSync(dir)].map((e) => e.name).find((n) => /^d\.\d+$/.test(n));
@@ -399,7 +405,14 @@ Deno.test("--pid, --umask and --user handling", async () => {
     "type=Single\nptype=RegExp\npattern=.\ndesc=w\naction=write out.txt $0\n",
   );
   const sec = new SecProcess(
-    ["--conf=w.sec", "--input=in.log", `--pid=${dir}/sec.pid`, "--umask=077", "--allow-write"],
+    [
+      "--conf=w.sec",
+      "--input=in.log",
+      `--pid=${dir}/sec.pid`,
+      "--umask=077",
+      "--allow-write",
+      "--dump=d",
+    ],
     { cwd: dir },
   );
   try {
@@ -409,6 +422,11 @@ Deno.test("--pid, --umask and --user handling", async () => {
     Deno.writeTextFileSync(`${dir}/in.log`, "x\n", { append: true });
     await waitForFile(`${dir}/out.txt`);
     assertEquals(Deno.statSync(`${dir}/out.txt`).mode! & 0o777, 0o600, "umask not applied");
+    // an existing dump file is never overwritten
+    Deno.writeTextFileSync(`${dir}/d`, "keep");
+    sec.kill("SIGUSR1");
+    await sec.waitForLog("Can't write to dumpfile: d exists");
+    assertEquals(Deno.readTextFileSync(`${dir}/d`), "keep");
   } finally {
     assertEquals(await sec.stop(), 0);
   }

@@ -149,17 +149,20 @@ export async function runCorrelator(
       engine.tick();
     }
   };
+  let lastYield = performance.now();
   for (;;) {
     let n = 0;
     let line;
     while ((line = inputs.nextLine()) !== null) {
       engine.processLine(line.text, line.source, line.context);
       if (control.pending) break;
-      if ((++n & 255) === 0) {
+      if ((++n & 15) === 0) {
         tickIfDue();
-        if ((n & 16383) === 0) {
+        // let signals, the control FIFO and socket inputs in at least every 50 ms
+        if ((n & 16383) === 0 || performance.now() - lastYield >= 50) {
           outputs.flush();
           await yieldToEventLoop();
+          lastYield = performance.now();
         }
       }
     }
