@@ -436,3 +436,71 @@ Deno.test("--pid, --umask and --user handling", async () => {
   ok(refused.stderr.includes("User= and Group= in the systemd unit"), refused.stderr);
   Deno.removeSync(dir, { recursive: true });
 });
+
+Deno.test("--detach: a new session in /, the pid file names it, SIGTERM ends it", async () => {
+  const dir = tempDir();
+  Deno.writeTextFileSync(`${dir}/r.sec`, ECHO_RULE);
+  Deno.writeTextFileSync(`${dir}/in.log`, "");
+  const parent = new SecProcess([
+    "--detach",
+    `--conf=${dir}/r.sec`,
+    `--input=${dir}/in.log`,
+    `--pid=${dir}/sec.pid`,
+    `--log=${dir}/sec.log`,
+  ]);
+  assertEquals(await parent.exit(), 0);
+  const pid = Number((await waitForFile(`${dir}/sec.pid`)).trim());
+  try {
+    ok(pid !== parent.child.pid);
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    assertEquals(Number(fields[3]), pid, "not a session leader"); // session id
+    assertEquals(Deno.readLinkSync(`/proc/${pid}/cwd`), "/");
+    const stop = performance.now() + 10000;
+    while (!Deno.readTextFileSync(`${dir}/sec.log`).includes("Opening input file")) {
+      if (performance.now() > stop) throw new Error("detached sec-ts did not start");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    Deno.kill(pid, "SIGTERM");
+  }
+  const stop = performance.now() + 10000;
+  while (performance.now() < stop) {
+    try {
+      Deno.statSync(`/proc/${pid}`);
+    } catch {
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  ok(Deno.readTextFileSync(`${dir}/sec.log`).includes("SIGTERM received: shutting down SEC"));
+  Deno.removeSync(dir, { recursive: true });
+});
+
+Deno.test("--input-timeout runs --timeout-script with 1 and 0 and the input name", async () => {
+  const dir = tempDir();
+  Deno.writeTextFileSync(`${dir}/r.sec`, ECHO_RULE);
+  Deno.writeTextFileSync(`${dir}/in.log`, "");
+  Deno.writeTextFileSync(`${dir}/to.sh`, `#!/bin/sh\necho "$1 $2" >> ${dir}/calls\n`);
+  Deno.chmodSync(`${dir}/to.sh`, 0o755);
+  const sec = new SecProcess(
+    ["--conf=r.sec", "--input=in.log", "--input-timeout=1", `--timeout-script=${dir}/to.sh`],
+    { cwd: dir },
+  );
+  try {
+    const calls = () => {
+      try {
+        return Deno.readTextFileSync(`${dir}/calls`);
+      } catch {
+        return "";
+      }
+    };
+    await sec.waitFor(() => calls() === "1 in.log\n", 10000, "timeout script with 1");
+    Deno.writeTextFileSync(`${dir}/in.log`, "fresh\n", { append: true });
+    await sec.waitForLine("fresh");
+    await sec.waitFor(() => calls().startsWith("1 in.log\n0 in.log\n"), 10000, "script with 0");
+  } finally {
+    assertEquals(await sec.stop(), 0);
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
