@@ -7,7 +7,7 @@
 import { deepStrictEqual, ok } from "node:assert";
 import { Buffer } from "node:buffer";
 import * as dgram from "node:dgram";
-import { writeFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
 import { InputManager, type InputOptions } from "../src/runtime/inputs.ts";
 import { MemoryLogger } from "../src/runtime/logger.ts";
 import type { SourceEnv } from "../src/runtime/input_source.ts";
@@ -453,4 +453,34 @@ Deno.test("udp flood: queue bounded, drops counted and logged", async () => {
   src.poll(performance.now() + 20000);
   assert(/lines dropped/.test(logger.text()), logger.text());
   src.close();
+});
+
+Deno.test("reconfigure (restarts): kept inputs keep their place, others close and open", async () => {
+  const dir = Deno.makeTempDirSync();
+  for (const n of ["a", "b", "c"]) writeFileSync(`${dir}/${n}.log`, "");
+  const logger = new MemoryLogger();
+  const inputs = new InputManager(
+    [{ path: `${dir}/a.log` }, { path: `${dir}/b.log` }],
+    options({ logger, pollTimeout: 0.05 }),
+  );
+  try {
+    await inputs.start();
+    appendFileSync(`${dir}/b.log`, "b1\n");
+    assertEquals(await collect(inputs, (l) => l.length >= 1), ["b1"]);
+    appendFileSync(`${dir}/b.log`, "b2\n");
+    inputs.reconfigure([{ path: `${dir}/b.log` }, { path: `${dir}/c.log` }], true);
+    assert(logger.text().includes(`Input file ${dir}/b.log already open`));
+    appendFileSync(`${dir}/c.log`, "c1\n");
+    appendFileSync(`${dir}/a.log`, "a1\n");
+    const got = await collect(inputs, (l) => l.length >= 2);
+    assertEquals(got.sort(), ["b2", "c1"]);
+    assertEquals(inputs.names, [`${dir}/b.log`, `${dir}/c.log`]);
+    // without keep, b is reopened at its end: nothing is read twice
+    inputs.reconfigure([{ path: `${dir}/b.log` }], false);
+    appendFileSync(`${dir}/b.log`, "b3\n");
+    assertEquals(await collect(inputs, (l) => l.length >= 1), ["b3"]);
+  } finally {
+    await inputs.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
 });

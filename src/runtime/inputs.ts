@@ -176,8 +176,9 @@ export class InputManager {
    * Switches to a new list of inputs (restarts; the --input patterns were
    * expanded again). Inputs no longer listed are closed. An input still
    * listed keeps its source (position, queued lines) when `keep` is true
-   * ("Input file X already open"), and is closed and opened anew otherwise;
-   * its context follows the new spec either way. New inputs are opened.
+   * ("Input file X already open"), and is closed and opened anew otherwise
+   * (standard input and sockets are always kept); a changed context makes a
+   * new source. New inputs are opened.
    */
   reconfigure(specs: InputSpec[], keep: boolean): void {
     const fresh = new InputManager(specs, this.#options);
@@ -186,7 +187,9 @@ export class InputManager {
     for (const spec of fresh.#specs) {
       this.#options.logger.log(LogLevel.notice, `Opening input file ${spec.path}`);
       const prev = old.get(spec.path);
-      if (prev !== undefined && keep && prev.context === spec.context) {
+      // standard input and sockets cannot be reopened: they are always kept
+      const keepThis = keep || spec.path === "-" || isSocketSpec(spec.path);
+      if (prev !== undefined && keepThis && prev.context === spec.context) {
         this.#options.logger.log(LogLevel.notice, `Input file ${spec.path} already open`);
         old.delete(spec.path);
         sources.push(prev);
