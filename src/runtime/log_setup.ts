@@ -202,6 +202,7 @@ export class LogTapeLogger implements Logger {
         { category: this.#category, sinks: Object.keys(sinks), lowestLevel: "trace" },
       ],
     });
-    this.#lt = getLogger(this.#category);
+    // without sinks, messages are dropped before they reach LogTape
+    this.#lt = Object.keys(sinks).length > 0 ? getLogger(this.#category) : null;
   }
 }
