@@ -14,9 +14,10 @@
  *
  * Operations and child processes belong to other modules; they are read
  * from `engine.services` ("operations", "children") when present: a service
- * with a `dumpEntries()` method returning plain objects is used as is, a Map
- * is listed by key with the plain fields of its values; otherwise the
- * section is empty.
+ * with a `dumpEntries()` method returning plain objects (with `key`) is used
+ * as is; a Map, a service with `entries()`, or one holding a public Map is
+ * listed by key with the plain fields of its values; otherwise the section
+ * is empty.
  *
  * @module
  */
@@ -118,8 +119,17 @@ export function serviceEntries(service: unknown): Record<string, Record<string, 
     }
     return out;
   }
-  if (service instanceof Map) {
-    for (const [k, x] of service) {
+  let map: Iterable<[unknown, unknown]> | undefined;
+  if (service instanceof Map) map = service;
+  else if (typeof (service as { entries?: unknown }).entries === "function") {
+    map = (service as { entries(): Iterable<[unknown, unknown]> }).entries();
+  } else if (typeof service === "object") {
+    // a store object holding its operations in a public Map
+    const inner = Object.values(service as Record<string, unknown>).find((v) => v instanceof Map);
+    if (inner !== undefined) map = inner as Map<unknown, unknown>;
+  }
+  if (map !== undefined) {
+    for (const [k, x] of map) {
       const p = plain(x, 1);
       out[String(k)] = (p !== null && typeof p === "object" && !Array.isArray(p))
         ? shallow(p)
