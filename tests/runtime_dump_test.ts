@@ -19,6 +19,7 @@ Deno.test("services are listed from dumpEntries(), a Map, entries() or a public 
     k2: { a: 1 },
   });
   assertEquals(serviceEntries({ ops: new Map([["k3", { b: 2 }]]) }), { k3: { b: 2 } });
+  assertEquals(serviceEntries({ pids: [12, 34] }), { "12": {}, "34": {} });
   assertEquals(serviceEntries(undefined), {});
   assertEquals(serviceEntries(42), {});
 });

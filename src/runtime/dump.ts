@@ -16,8 +16,8 @@
  * from `engine.services` ("operations", "children") when present: a service
  * with a `dumpEntries()` method returning plain objects (with `key`) is used
  * as is; a Map, a service with `entries()`, or one holding a public Map is
- * listed by key with the plain fields of its values; otherwise the section
- * is empty.
+ * listed by key with the plain fields of its values; a service with a `pids`
+ * array is listed by pid; otherwise the section is empty.
  *
  * @module
  */
@@ -127,6 +127,12 @@ export function serviceEntries(service: unknown): Record<string, Record<string, 
     // a store object holding its operations in a public Map
     const inner = Object.values(service as Record<string, unknown>).find((v) => v instanceof Map);
     if (inner !== undefined) map = inner as Map<unknown, unknown>;
+  }
+  const pids = (service as { pids?: unknown }).pids;
+  if (map === undefined && Array.isArray(pids)) {
+    // a child process manager that only tells its pids
+    for (const pid of pids) out[String(pid)] = {};
+    return out;
   }
   if (map !== undefined) {
     for (const [k, x] of map) {
