@@ -1,0 +1,131 @@
+/**
+ * Load-time checks of actions (the rule loader's `checkAction` hook): an
+ * action that needs a permission the command line did not give makes its
+ * rule invalid, reported with file, line and the flag to add. What is
+ * only known at run time (a program or file name from a variable) is
+ * checked when the action runs. lcall code is compiled here, once, and
+ * Perl code in eval and lcall is reported with the JavaScript form.
+ *
+ * @module
+ */
+import { render, type Template } from "../lang/template.ts";
+import type { CompiledAction } from "../lang/rules.ts";
+import { deniedMessage, type Permissions } from "../runtime/permissions.ts";
+import { commandArgv, needsShell } from "../runtime/children.ts";
+import { type CodeCache, findPerl, perlHint } from "./code.ts";
+import { codeSource, isCacheCall } from "./actions_code.ts";
+
+type A = Record<string, unknown>;
+
+const SHELL_RUN = new Set(["shellcmd", "spawn", "cspawn", "pipe", "report"]);
+const EXEC_RUN = new Set(["cmdexec", "spawnexec", "cspawnexec", "pipeexec", "reportexec"]);
+const FILE_WRITE = new Set(["write", "writen", "owritecl"]);
+const UNIX = new Set(["udgram", "ustream"]);
+const PEER = new Set(["udpsock", "tcpsock"]);
+const CODE = new Set(["eval", "call", "lcall"]);
+
+function asTemplate(v: unknown): Template | undefined {
+  return v !== null && typeof v === "object" && "parts" in v ? v as Template : undefined;
+}
+
+/** The text of a template without variables, or undefined when it has some. */
+function constant(v: unknown): string | undefined {
+  const t = asTemplate(v);
+  if (t === undefined) return undefined;
+  if (t.hasMatchVars || t.hasActionVars) return undefined;
+  return render(t);
+}
+
+function firstTemplate(a: A, ...keys: string[]): unknown {
+  for (const k of keys) if (a[k] !== undefined && a[k] !== null) return a[k];
+  return undefined;
+}
+
+/** The program a run action will run when that is known now ("" = none: standard output). */
+function knownProgram(a: A): { program?: string; none?: boolean } {
+  if (SHELL_RUN.has(a.type as string)) {
+    const cmd = firstTemplate(a, "cmdline", "command");
+    if (cmd === undefined) return { none: true };
+    const text = constant(cmd);
+    if (text === undefined) {
+      // a variable part: the shell is needed if the fixed text already has a metacharacter
+      const t = asTemplate(cmd);
+      const fixed = t?.parts.filter((p) => typeof p === "string").join(" ") ?? "";
+      return needsShell(fixed) ? { program: "sh" } : {};
+    }
+    if (text.trim() === "") return { none: true };
+    return { program: needsShell(text) ? "sh" : commandArgv(text)[0] };
+  }
+  const words = a.args ?? a.argv;
+  if (Array.isArray(words)) {
+    if (words.length === 0) return { none: true };
+    const p = constant(words[0]);
+    return p === undefined ? {} : { program: p };
+  }
+  const cmd = firstTemplate(a, "cmdline", "command");
+  if (cmd === undefined) return { none: true };
+  const text = constant(cmd);
+  if (text === undefined) return {};
+  const argv = text.split(/\s+/).filter((w) => w !== "");
+  return argv.length === 0 ? { none: true } : { program: argv[0] };
+}
+
+/**
+ * Makes the loader hook for `perms`: returns a message for an action the
+ * permissions do not allow (or whose code is bad), undefined otherwise.
+ */
+export function makeActionChecker(
+  perms: Permissions,
+  code: CodeCache,
+): (action: CompiledAction) => string | undefined {
+  return (action) => {
+    const a = action as A;
+    const type = a.type as string;
+    const what = `action '${type}'`;
+    if (SHELL_RUN.has(type) || EXEC_RUN.has(type)) {
+      const k = knownProgram(a);
+      if (k.none) return undefined;
+      if (!perms.anyRun) return deniedMessage("run", what, k.program);
+      if (k.program !== undefined && !perms.mayRun(k.program)) {
+        return deniedMessage("run", `${what} running '${k.program}'`, k.program);
+      }
+      return undefined;
+    }
+    if (FILE_WRITE.has(type)) {
+      const file = constant(a.file);
+      if (file === undefined || file === "-") return undefined;
+      if (!perms.mayWrite(file)) return deniedMessage("write", `${what} to '${file}'`, file);
+      return undefined;
+    }
+    if (UNIX.has(type) || PEER.has(type)) {
+      const target = firstTemplate(a, "file", "peer", "name", "target");
+      const t = constant(target);
+      if (!perms.anyNet) return deniedMessage("net", what, t);
+      if (t === undefined) return undefined;
+      const ok = UNIX.has(type) ? perms.mayUnix(t) : mayPeer(perms, t);
+      return ok ? undefined : deniedMessage("net", `${what} to '${t}'`, t);
+    }
+    if (CODE.has(type)) {
+      if (!perms.code) return deniedMessage("code", what);
+      if (type === "eval") {
+        const src = asTemplate(a.code)?.source ?? "";
+        const p = findPerl(src);
+        return p === undefined ? undefined : perlHint("eval", p);
+      }
+      if (type === "lcall") {
+        try {
+          code.compile(codeSource(a), isCacheCall(a) ? "lcall-cache" : "lcall");
+        } catch (e) {
+          return (e as Error).message;
+        }
+      }
+      return undefined;
+    }
+    return undefined;
+  };
+}
+
+function mayPeer(perms: Permissions, peer: string): boolean {
+  const i = peer.lastIndexOf(":");
+  return i < 0 ? perms.mayConnect(peer, "") : perms.mayConnect(peer.slice(0, i), peer.slice(i + 1));
+}

@@ -1,0 +1,102 @@
+/**
+ * What the action handlers beyond the core ones need from the runtime,
+ * and small helpers they share (parameter access, permission refusals,
+ * context lookup by name).
+ *
+ * @module
+ */
+import type { ActionHandler } from "./action_executor.ts";
+import type { Context } from "./contexts.ts";
+import type { ChildManager } from "../runtime/children.ts";
+import type { SocketOutputs } from "../runtime/sockets_out.ts";
+import { deniedMessage, type PermissionKind, type Permissions } from "../runtime/permissions.ts";
+import type { OutputManager } from "../runtime/outputs.ts";
+import type { CodeCache } from "./code.ts";
+import type { Template } from "../lang/template.ts";
+
+/** The state an action runs with (the executor's frame). */
+export type ActionFrame = Parameters<ActionHandler>[0];
+
+/** Input files added and dropped at run time (addinput, dropinput). */
+export interface DynamicInputs {
+  /** Adds `file`, reading from `offset` ("-" = end), with internal context `context`. */
+  add(file: string, offset: string, context: string | undefined): void;
+  /** Drops a file added with `add`. */
+  drop(file: string): void;
+}
+
+/** The runtime services of the process, socket, code and input actions. */
+export interface ActionRuntime {
+  /** Child processes. */
+  children: ChildManager;
+  /** Sockets of the socket actions. */
+  sockets: SocketOutputs;
+  /** What rules may do. */
+  permissions: Permissions;
+  /** Output files (report and pipe without a command line write to standard output). */
+  outputs: OutputManager;
+  /** --quoting: %s is single-quoted in shellcmd, spawn and cspawn command lines. */
+  quoting: boolean;
+  /** Functions compiled from rule code. */
+  code: CodeCache;
+  /** addinput/dropinput support (undefined: the actions log and do nothing). */
+  inputs?: DynamicInputs;
+  /** sigemul: emulates a signal (HUP, ABRT, USR1, USR2, INT, TERM). */
+  signal?: (name: string) => void;
+}
+
+/** A template parameter of an action, if present. */
+export function tmpl(a: Record<string, unknown>, ...keys: string[]): Template | undefined {
+  for (const k of keys) {
+    const v = a[k];
+    if (v !== undefined && v !== null) return v as Template;
+  }
+  return undefined;
+}
+
+/** Logs that an action was refused for lack of a permission. */
+export function refuse(f: ActionFrame, kind: PermissionKind, what: string, item?: string): void {
+  f.engine.logger.log(2, `${deniedMessage(kind, what, item)} (action refused)`);
+}
+
+/** Permission check for `kind` on `item`; logs and returns false when denied. */
+export function permitted(
+  f: ActionFrame,
+  perms: Permissions,
+  kind: PermissionKind,
+  what: string,
+  item: string,
+): boolean {
+  let ok: boolean;
+  switch (kind) {
+    case "run":
+      ok = perms.mayRun(item);
+      break;
+    case "write":
+      ok = perms.mayWrite(item);
+      break;
+    case "net":
+      ok = item.includes("/") ? perms.mayUnix(item) : mayConnectText(perms, item);
+      break;
+    case "code":
+      ok = perms.code;
+      break;
+  }
+  if (!ok) refuse(f, kind, `${what} '${item}'`, item);
+  return ok;
+}
+
+function mayConnectText(perms: Permissions, peer: string): boolean {
+  const i = peer.lastIndexOf(":");
+  if (i < 0) return perms.mayConnect(peer, "");
+  return perms.mayConnect(peer.slice(0, i), peer.slice(i + 1));
+}
+
+/** The context a name parameter refers to (`_THIS` in an expiring context's list). */
+export function contextByName(f: ActionFrame, name: string): Context | undefined {
+  if (name === "_THIS" && f.env?.thisContext !== undefined) {
+    const c = f.env.thisContext;
+    return c.deleted && !c.expiring ? undefined : c;
+  }
+  return f.engine.contexts.get(name);
+}

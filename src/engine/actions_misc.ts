@@ -1,0 +1,87 @@
+/**
+ * The remaining actions: varset (pattern match cache lookup), addinput
+ * and dropinput (input files at run time), sigemul (signal emulation),
+ * and the --allow-write gate in front of the core write, writen and
+ * owritecl actions (standard output, "-", needs no permission).
+ *
+ * @module
+ */
+import type { ActionExecutor, ActionHandler } from "./action_executor.ts";
+import { param, varName } from "./action_executor.ts";
+import { type ActionRuntime, permitted, tmpl } from "./action_deps.ts";
+
+/** The signals sigemul accepts. */
+export const EMULATED_SIGNALS: readonly string[] = ["HUP", "ABRT", "USR1", "USR2", "INT", "TERM"];
+
+/** Installs varset, addinput, dropinput, sigemul and the write gates into `x`. */
+export function installMiscActions(x: ActionExecutor, rt: ActionRuntime): void {
+  const h = x.handlers;
+
+  h.set("varset", (f, a) => {
+    const entry = param(f, tmpl(a, "entry", "name"));
+    const hit = f.engine.currentEvent?.cache.has(entry) ?? false;
+    f.engine.variables.set(varName(a.variable), hit ? "1" : "0");
+  });
+
+  h.set("addinput", (f, a) => {
+    const file = param(f, tmpl(a, "file", "name"));
+    const offsetT = tmpl(a, "offset");
+    const offset = offsetT === undefined ? "-" : param(f, offsetT);
+    const ctxT = tmpl(a, "context");
+    const context = ctxT === undefined ? undefined : param(f, ctxT);
+    if (!/^(-|\d+)$/.test(offset)) {
+      f.engine.logger.log(3, `addinput: invalid offset '${offset}' for ${file}`);
+      return;
+    }
+    if (rt.inputs === undefined) {
+      f.engine.logger.log(3, `addinput: input files cannot be added here (${file})`);
+      return;
+    }
+    f.engine.logger.log(5, `Adding input file ${file}`);
+    rt.inputs.add(file, offset, context);
+  });
+
+  h.set("dropinput", (f, a) => {
+    const file = param(f, tmpl(a, "file", "name"));
+    if (rt.inputs === undefined) {
+      f.engine.logger.log(3, `dropinput: input files cannot be dropped here (${file})`);
+      return;
+    }
+    f.engine.logger.log(5, `Dropping input file ${file}`);
+    rt.inputs.drop(file);
+  });
+
+  h.set("sigemul", (f, a) => {
+    const sig = param(f, tmpl(a, "signal", "name", "text")).trim().toUpperCase().replace(
+      /^SIG/,
+      "",
+    );
+    if (!EMULATED_SIGNALS.includes(sig)) {
+      f.engine.logger.log(
+        3,
+        `sigemul: invalid signal '${sig}' (one of ${EMULATED_SIGNALS.join(", ")})`,
+      );
+      return;
+    }
+    f.engine.logger.log(5, `Emulating the arrival of SIG${sig}`);
+    if (rt.signal === undefined) {
+      f.engine.logger.log(3, `sigemul: signals cannot be emulated here`);
+      return;
+    }
+    rt.signal(sig);
+  });
+
+  // write, writen, owritecl: files other than standard output need --allow-write
+  for (const type of ["write", "writen", "owritecl"]) {
+    const inner = h.get(type);
+    if (inner === undefined) continue;
+    const gated: ActionHandler = (f, a) => {
+      const file = param(f, a.file);
+      if (file !== "-" && !permitted(f, rt.permissions, "write", `${type}: writing file`, file)) {
+        return;
+      }
+      return inner(f, a);
+    };
+    h.set(type, gated);
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The actions that run programs: shellcmd, spawn, cspawn, cmdexec,
+ * spawnexec, cspawnexec, pipe, pipeexec, report and reportexec (ACTIONS,
+ * CHILD PROCESSES). The shell forms hand a command line with shell
+ * metacharacters to /bin/sh; the exec forms run the words the rule loader
+ * split the command line into. With --quoting, `%s` is single-quoted in
+ * shellcmd, spawn and cspawn command lines. Running a program needs
+ * --allow-run (checked here against the program actually run: /bin/sh for
+ * a shell command line).
+ *
+ * @module
+ */
+import { render, type Template } from "../lang/template.ts";
+import type { ActionExecutor } from "./action_executor.ts";
+import { param } from "./action_executor.ts";
+import {
+  type ActionFrame,
+  type ActionRuntime,
+  contextByName,
+  permitted,
+  tmpl,
+} from "./action_deps.ts";
+import { commandArgv, shellQuote } from "../runtime/children.ts";
+
+type A = Record<string, unknown>;
+
+/** A rendered command: what is run and how it is shown. */
+interface Command {
+  argv: string[];
+  display: string;
+  shell: boolean;
+}
+
+/** Renders a shell-form command line (quoting %s when asked). */
+function shellCommand(f: ActionFrame, t: Template | undefined, quote: boolean): Command {
+  const text = t === undefined
+    ? ""
+    : quote
+    ? render(t, (name) => name === "s" ? shellQuote(f.list.desc) : f.lookup(name))
+    : param(f, t);
+  return { argv: commandArgv(text), display: text, shell: true };
+}
+
+/** Renders an exec-form command line: each word the loader split off is one argument. */
+function execCommand(f: ActionFrame, a: A): Command {
+  const words = (a.args ?? a.argv) as Template[] | undefined;
+  let argv: string[];
+  if (Array.isArray(words)) argv = words.map((w) => param(f, w));
+  else {
+    const t = tmpl(a, "cmdline", "command");
+    argv = t === undefined ? [] : param(f, t).split(/\s+/).filter((w) => w !== "");
+  }
+  return { argv, display: argv.join(" "), shell: false };
+}
+
+function describe(c: Command): string {
+  return c.shell ? `shell command '${c.display}'` : `command '${c.display}'`;
+}
+
+function allowed(f: ActionFrame, rt: ActionRuntime, c: Command, action: string): boolean {
+  if (c.argv.length === 0) {
+    f.engine.logger.log(3, `${action}: empty command line, nothing run`);
+    return false;
+  }
+  return permitted(f, rt.permissions, "run", `${action}: running`, c.argv[0]);
+}
+
+/** Installs the process actions into `x`. */
+export function installProcessActions(x: ActionExecutor, rt: ActionRuntime): void {
+  const h = x.handlers;
+  const log = (f: ActionFrame, level: number, msg: string) => f.engine.logger.log(level, msg);
+
+  const run = (f: ActionFrame, c: Command, action: string) => {
+    if (!allowed(f, rt, c, action)) return;
+    rt.outputs.flush(); // what was written so far comes before the child's output
+    rt.children.start({ argv: c.argv, display: c.display, output: "inherit" });
+  };
+  const spawn = (f: ActionFrame, c: Command, action: string, context: string | undefined) => {
+    if (!allowed(f, rt, c, action)) return;
+    rt.children.start({ argv: c.argv, display: c.display, output: "events", context });
+  };
+  const feed = (f: ActionFrame, c: Command, action: string, data: string) => {
+    if (!allowed(f, rt, c, action)) return;
+    rt.outputs.flush();
+    rt.children.start({ argv: c.argv, display: c.display, output: "inherit", stdin: data });
+  };
+
+  h.set("shellcmd", (f, a) => {
+    const c = shellCommand(f, tmpl(a, "cmdline", "command"), rt.quoting);
+    log(f, 5, `Executing ${describe(c)}`);
+    run(f, c, "shellcmd");
+  });
+  h.set("cmdexec", (f, a) => {
+    const c = execCommand(f, a);
+    log(f, 5, `Executing ${describe(c)}`);
+    run(f, c, "cmdexec");
+  });
+  h.set("spawn", (f, a) => {
+    const c = shellCommand(f, tmpl(a, "cmdline", "command"), rt.quoting);
+    log(f, 5, `Spawning ${describe(c)}`);
+    spawn(f, c, "spawn", undefined);
+  });
+  h.set("spawnexec", (f, a) => {
+    const c = execCommand(f, a);
+    log(f, 5, `Spawning ${describe(c)}`);
+    spawn(f, c, "spawnexec", undefined);
+  });
+  h.set("cspawn", (f, a) => {
+    const ctx = param(f, a.name);
+    const c = shellCommand(f, tmpl(a, "cmdline", "command"), rt.quoting);
+    log(f, 5, `Spawning ${describe(c)} with context '${ctx}'`);
+    spawn(f, c, "cspawn", ctx);
+  });
+  h.set("cspawnexec", (f, a) => {
+    const ctx = param(f, a.name);
+    const c = execCommand(f, a);
+    log(f, 5, `Spawning ${describe(c)} with context '${ctx}'`);
+    spawn(f, c, "cspawnexec", ctx);
+  });
+
+  const pipe = (exec: boolean) => (f: ActionFrame, a: A) => {
+    const text = param(f, a.text, f.list.desc);
+    const c = exec ? execCommand(f, a) : shellCommand(f, tmpl(a, "cmdline", "command"), false);
+    log(f, 5, `Feeding event '${text}' to ${describe(c)}`);
+    if (c.argv.length === 0) {
+      rt.outputs.write("-", text + "\n");
+      return;
+    }
+    feed(f, c, exec ? "pipeexec" : "pipe", text + "\n");
+  };
+  h.set("pipe", pipe(false));
+  h.set("pipeexec", pipe(true));
+
+  const report = (exec: boolean) => (f: ActionFrame, a: A) => {
+    const name = param(f, a.name);
+    const c = exec ? execCommand(f, a) : shellCommand(f, tmpl(a, "cmdline", "command"), false);
+    const ctx = contextByName(f, name);
+    if (ctx === undefined || ctx.events.length === 0) return;
+    log(f, 5, `Reporting the event store of context '${name}' through ${describe(c)}`);
+    const data = ctx.events.map((e) => e + "\n").join("");
+    if (c.argv.length === 0) {
+      rt.outputs.write("-", data);
+      return;
+    }
+    feed(f, c, exec ? "reportexec" : "report", data);
+  };
+  h.set("report", report(false));
+  h.set("reportexec", report(true));
+}

@@ -1,0 +1,51 @@
+/**
+ * The socket actions: udgram, closeudgr, ustream, closeustr, udpsock,
+ * closeudp, tcpsock and closetcp (ACTIONS). The string (default %s) is
+ * sent as it is. Using a socket needs --allow-net (a Unix socket path or
+ * a host:port peer).
+ *
+ * @module
+ */
+import type { ActionExecutor } from "./action_executor.ts";
+import { param } from "./action_executor.ts";
+import { type ActionRuntime, permitted, tmpl } from "./action_deps.ts";
+
+/** Installs the socket actions into `x`. */
+export function installSocketActions(x: ActionExecutor, rt: ActionRuntime): void {
+  const h = x.handlers;
+  const s = rt.sockets;
+  const target = (a: Record<string, unknown>) => tmpl(a, "file", "peer", "name", "target");
+
+  h.set("udgram", (f, a) => {
+    const path = param(f, target(a));
+    const text = param(f, a.text, f.list.desc);
+    if (!permitted(f, rt.permissions, "net", "udgram: Unix socket", path)) return;
+    f.engine.logger.log(6, `Sending '${text}' to Unix datagram socket ${path}`);
+    s.udgram(path, text);
+  });
+  h.set("closeudgr", (f, a) => s.closeUdgram(param(f, target(a))));
+  h.set("ustream", (f, a) => {
+    const path = param(f, target(a));
+    const text = param(f, a.text, f.list.desc);
+    if (!permitted(f, rt.permissions, "net", "ustream: Unix socket", path)) return;
+    f.engine.logger.log(6, `Writing '${text}' to Unix stream socket ${path}`);
+    s.ustream(path, text);
+  });
+  h.set("closeustr", (f, a) => s.closeUstream(param(f, target(a))));
+  h.set("udpsock", (f, a) => {
+    const peer = param(f, target(a));
+    const text = param(f, a.text, f.list.desc);
+    if (!permitted(f, rt.permissions, "net", "udpsock: peer", peer)) return;
+    f.engine.logger.log(6, `Sending '${text}' to UDP peer ${peer}`);
+    s.udp(peer, text);
+  });
+  h.set("closeudp", (f, a) => s.closeUdp(param(f, target(a))));
+  h.set("tcpsock", (f, a) => {
+    const peer = param(f, target(a));
+    const text = param(f, a.text, f.list.desc);
+    if (!permitted(f, rt.permissions, "net", "tcpsock: peer", peer)) return;
+    f.engine.logger.log(6, `Sending '${text}' to TCP peer ${peer}`);
+    s.tcp(peer, text);
+  });
+  h.set("closetcp", (f, a) => s.closeTcp(param(f, target(a))));
+}

@@ -1,0 +1,129 @@
+/**
+ * Wiring of the action runtime into the correlator (app.ts): one set of
+ * child processes, sockets, permissions and compiled code per process,
+ * shared by every engine (full restarts build new engines; children and
+ * their output survive them). Provides the rule loader options (the
+ * permission check and the JavaScript compiler), installs the action
+ * handlers into each executor, delivers child output to the engine, and
+ * revokes the Deno permissions that were not granted.
+ *
+ * @module
+ */
+import type { TextMode } from "../lang/bytes.ts";
+import type { LoadOptions } from "../lang/rule_compiler.ts";
+import type { ActionExecutor } from "../engine/action_executor.ts";
+import type { Engine } from "../engine/engine.ts";
+import type { ActionRuntime, DynamicInputs } from "../engine/action_deps.ts";
+import { installProcessActions } from "../engine/actions_process.ts";
+import { installSocketActions } from "../engine/actions_socket.ts";
+import { installCodeActions } from "../engine/actions_code.ts";
+import { installMiscActions } from "../engine/actions_misc.ts";
+import { makeActionChecker } from "../engine/action_check.ts";
+import { CodeCache, compileRuleFunction } from "../engine/code.ts";
+import { ChildManager } from "./children.ts";
+import { SocketOutputs } from "./sockets_out.ts";
+import { Permissions, type RevokeResult, revokeUngranted } from "./permissions.ts";
+import { initUnixSockets } from "./unix_socket.ts";
+import type { SecOptions } from "./cli.ts";
+import type { Logger } from "./logger.ts";
+import type { OutputManager } from "./outputs.ts";
+import type { ControlCommand } from "./control.ts";
+
+/** Signals sigemul emulates, as control commands. */
+const SIGNAL_COMMANDS: Record<string, ControlCommand> = {
+  HUP: { kind: "restart" },
+  ABRT: { kind: "softrestart" },
+  USR1: { kind: "dump" },
+  USR2: { kind: "reopen" },
+  INT: { kind: "debug" },
+  TERM: { kind: "shutdown" },
+};
+
+/** The process-wide action runtime. */
+export class ProcessActionRuntime implements ActionRuntime {
+  readonly children: ChildManager;
+  readonly sockets: SocketOutputs;
+  readonly permissions: Permissions;
+  readonly outputs: OutputManager;
+  readonly quoting: boolean;
+  readonly code = new CodeCache();
+  readonly childterm: boolean;
+  inputs?: DynamicInputs;
+  signal?: (name: string) => void;
+  readonly #logger: Logger;
+  readonly #opts: SecOptions;
+
+  /** Creates the runtime for the command line `opts`. */
+  constructor(opts: SecOptions, logger: Logger, outputs: OutputManager, mode: TextMode) {
+    this.#opts = opts;
+    this.#logger = logger;
+    this.outputs = outputs;
+    this.quoting = opts.quoting;
+    this.childterm = opts.childterm;
+    this.permissions = new Permissions(opts);
+    this.children = new ChildManager(logger, mode);
+    this.sockets = new SocketOutputs(logger, mode, opts.socketTimeout);
+  }
+
+  /** Rule loader options: the permission check and, with --allow-code, the JavaScript compiler. */
+  loadOptions(): Pick<LoadOptions, "checkAction" | "compileFunction"> {
+    return {
+      checkAction: makeActionChecker(this.permissions, this.code),
+      compileFunction: this.permissions.code
+        ? (code: string) => compileRuleFunction(code, "pattern")
+        : undefined,
+    };
+  }
+
+  /** Installs every action handler of this runtime into `x`. */
+  install(x: ActionExecutor): void {
+    installProcessActions(x, this);
+    installSocketActions(x, this);
+    installCodeActions(x, this);
+    installMiscActions(x, this);
+  }
+
+  /** Makes sigemul queue commands like the real signals do. */
+  useControl(push: (command: ControlCommand, via: string) => void): void {
+    this.signal = (name) => {
+      const c = SIGNAL_COMMANDS[name];
+      if (c !== undefined) push({ ...c }, `SIG${name} (sigemul)`);
+    };
+  }
+
+  /** Sets up an engine: the children service (terminateAll on restarts). */
+  attach(engine: Engine): void {
+    engine.services.set("children", this.children);
+    engine.services.set("sockets", this.sockets);
+    engine.services.set("permissions", this.permissions);
+  }
+
+  /** Hands child output and exits to the engine (main loop, between events). */
+  deliver(engine: Engine): void {
+    if (!this.children.pending) return;
+    this.children.deliver(engine);
+    engine.drainSynthetic();
+  }
+
+  /**
+   * After start-up: prepares Unix sockets (when sockets may be used) and
+   * revokes the Deno permissions the command line did not grant.
+   */
+  lockDown(): RevokeResult {
+    if (this.permissions.anyNet) {
+      const err = initUnixSockets();
+      if (err !== undefined) this.#logger.log(3, err);
+    }
+    return revokeUngranted(
+      this.permissions,
+      { timeoutScript: this.#opts.timeoutScript !== undefined && this.#opts.inputTimeout > 0 },
+      this.#logger,
+    );
+  }
+
+  /** Shutdown: terminates children (--childterm) and closes sockets. */
+  shutdown(): void {
+    if (this.childterm) this.children.terminateAll();
+    this.sockets.closeAll();
+  }
+}
