@@ -121,6 +121,14 @@ export class ChildManager {
     return [...this.#children.keys()];
   }
 
+  /** The running children for dumps: pid and command line. */
+  dumpEntries(): { key: string; "Command line": string }[] {
+    return [...this.#children].map(([pid, c]) => ({
+      key: String(pid),
+      "Command line": c.display,
+    }));
+  }
+
   /** True when events or exit callbacks wait for {@link deliver}. */
   get pending(): boolean {
     return this.#pending.length > 0;

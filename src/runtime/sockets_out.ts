@@ -36,6 +36,14 @@ export function parsePeer(text: string): Peer | null {
   return { host: m[1], port };
 }
 
+interface UdpState {
+  sock: dgram.Socket;
+  /** Datagrams waiting for the one in flight (sends complete in order). */
+  queue: Buffer[];
+  busy: boolean;
+  peer: Peer;
+}
+
 interface StreamState {
   sock: UnixClientSocket;
   queue: Uint8Array[];
@@ -50,7 +58,7 @@ export class SocketOutputs {
   socketTimeout: number;
   readonly #udgram = new Map<string, UnixClientSocket>();
   readonly #ustream = new Map<string, StreamState>();
-  readonly #udp = new Map<string, dgram.Socket>();
+  readonly #udp = new Map<string, UdpState>();
   readonly #tcp = new Map<string, net.Socket>();
 
   /** Creates the set; strings are encoded per `mode`. */
@@ -127,28 +135,39 @@ export class SocketOutputs {
       this.#logger.log(2, `Invalid UDP peer '${peer}' (host:port expected)`);
       return;
     }
-    let sock = this.#udp.get(peer);
-    if (sock === undefined) {
-      sock = dgram.createSocket(net.isIPv6(p.host) ? "udp6" : "udp4");
+    let st = this.#udp.get(peer);
+    if (st === undefined) {
+      const sock = dgram.createSocket(net.isIPv6(p.host) ? "udp6" : "udp4");
       sock.on("error", (e) => {
         this.#logger.log(2, `UDP socket for peer ${peer} failed: ${e.message}`);
         this.closeUdp(peer);
       });
       sock.unref();
-      this.#udp.set(peer, sock);
+      st = { sock, queue: [], busy: false, peer: p };
+      this.#udp.set(peer, st);
     }
-    sock.send(Buffer.from(encodeString(text, this.#mode)), p.port, p.host, (err) => {
+    st.queue.push(Buffer.from(encodeString(text, this.#mode)));
+    this.#sendUdp(peer, st);
+  }
+
+  #sendUdp(peer: string, st: UdpState): void {
+    if (st.busy || st.queue.length === 0) return;
+    st.busy = true;
+    const data = st.queue.shift()!;
+    st.sock.send(data, st.peer.port, st.peer.host, (err) => {
+      st.busy = false;
       if (err) this.#logger.log(2, `Can't send to UDP peer ${peer}: ${err.message}`);
+      if (this.#udp.get(peer) === st) this.#sendUdp(peer, st);
     });
   }
 
   /** Closes the UDP socket of `peer` (closeudp). */
   closeUdp(peer: string): void {
-    const s = this.#udp.get(peer);
-    if (s === undefined) return;
+    const st = this.#udp.get(peer);
+    if (st === undefined) return;
     this.#udp.delete(peer);
     try {
-      s.close();
+      st.sock.close();
     } catch {
       // already closed
     }
@@ -203,8 +222,7 @@ export class SocketOutputs {
     const s = this.#tcp.get(peer);
     if (s === undefined) return;
     this.#tcp.delete(peer);
-    if (s.connecting) s.destroy();
-    else s.end();
+    s.end(); // buffered data still goes out once connected (the connect timeout still applies)
   }
 
   /** Closes every socket (restart, SIGUSR2); they reopen on demand. */
