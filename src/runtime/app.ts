@@ -22,6 +22,7 @@ import { Lifecycle } from "./lifecycle.ts";
 import { installSignalHandlers } from "./signals.ts";
 import type { Logger } from "./logger.ts";
 import { OutputManager } from "./outputs.ts";
+import { ProcessActionRuntime } from "./action_runtime.ts";
 import * as fs from "node:fs";
 
 /** Result of loading all rule files. */
@@ -79,16 +80,18 @@ export async function runCorrelator(
   args: string[] = [],
 ): Promise<number> {
   const mode: TextMode = opts.utf8 ? "utf8" : "bytes";
+  const outputs = new OutputManager(mode, logger);
+  // children, sockets, permissions, rule code (action_runtime.ts)
+  const actionRuntime = new ProcessActionRuntime(opts, logger, outputs, mode);
   const loadOptions: LoadOptions = {
     utf8: opts.utf8,
     bufsize: opts.bufsize > 0 ? opts.bufsize : undefined,
-    compileFunction: opts.allowCode ? compileFunction : undefined,
+    ...actionRuntime.loadOptions(),
   };
   const rules = loadRuleFiles(opts.conf, loadOptions, logger, mode);
   if (opts.testonly) return rules.errors > 0 ? 1 : 0;
 
   const intcontexts = opts.intcontexts || opts.input.some((i) => i.context !== undefined);
-  const outputs = new OutputManager(mode, logger);
   /** A fresh engine for loaded rules (startup, full restart). */
   const buildEngine = (loaded: LoadedRules): Engine => {
     const bufsize = opts.bufsize > 0 ? opts.bufsize : loaded.maxLines;
@@ -101,7 +104,10 @@ export async function runCorrelator(
       evstoresize: opts.evstoresize,
     });
     e.services.set("outputs", outputs);
-    e.actions = new ActionExecutor({ outputs, options: opts });
+    const executor = new ActionExecutor({ outputs, options: opts });
+    actionRuntime.install(executor);
+    actionRuntime.attach(e);
+    e.actions = executor;
     e.setRules(loaded.files);
     return e;
   };
@@ -116,6 +122,8 @@ export async function runCorrelator(
   // signals and the control FIFO queue commands, run between lines (lifecycle.ts)
   const control = new ControlQueue();
   control.onCommand = () => inputs.wake();
+  actionRuntime.useControl((c, via) => control.push(c, via));
+  actionRuntime.children.onReady = () => inputs.wake();
   const lifecycle = new Lifecycle({
     opts,
     args,
@@ -139,6 +147,8 @@ export async function runCorrelator(
     }
   }
 
+  // from here on, Deno permissions not granted on the command line are gone
+  actionRuntime.lockDown();
   if (opts.intevents) engine.processInternalEvent("SEC_STARTUP");
   let lastTick = engine.now();
   const cleantime = Math.max(0, opts.cleantime);
@@ -153,8 +163,10 @@ export async function runCorrelator(
   for (;;) {
     let n = 0;
     let line;
+    actionRuntime.deliver(engine);
     while ((line = inputs.nextLine()) !== null) {
       engine.processLine(line.text, line.source, line.context);
+      actionRuntime.deliver(engine); // child output and exits, as SEC checks children after each line
       if (control.pending) break;
       if ((++n & 15) === 0) {
         tickIfDue();
@@ -183,6 +195,7 @@ export async function runCorrelator(
   removeSignals();
   ctlfifo?.close();
   if (opts.intevents) engine.processInternalEvent("SEC_SHUTDOWN", false);
+  actionRuntime.shutdown();
   outputs.flush();
   outputs.closeAll();
   await inputs.close();
