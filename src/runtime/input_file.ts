@@ -108,6 +108,17 @@ export class FileSource implements InputSource {
     this.#tryOpen(this.#env.tail && !this.#env.fromstart, true);
   }
 
+  /**
+   * Opens the file at byte `offset` (clamped to its size), or at its end
+   * for "end": the addinput action.
+   */
+  openAt(offset: number | "end"): void {
+    if (!this.#tryOpen(offset === "end", true) || offset === "end") return;
+    this.#pos = Math.min(Math.max(0, offset), this.#size);
+    this.#anchorLen = 0;
+    if (this.#pos > 0) this.#loadAnchor(this.#fd);
+  }
+
   /** The next complete line, reading the next block synchronously if needed. */
   next(): string | null {
     for (;;) {

@@ -211,6 +211,37 @@ export class InputManager {
     this.#started = true;
   }
 
+  /**
+   * Adds the regular file `path` at run time, read from byte `offset`
+   * ("end": from its end), with internal context `context` (default: the
+   * file's own when contexts are on). An input of that name already
+   * present is left alone. The addinput action.
+   */
+  addFile(path: string, offset: number | "end", context?: string): void {
+    if (this.#sources.some((s) => s.name === path)) {
+      this.#options.logger.log(LogLevel.notice, `Input file ${path} already open`);
+      return;
+    }
+    this.#options.logger.log(LogLevel.notice, `Opening input file ${path}`);
+    const ctx = context ?? (this.intcontexts ? `_FILE_EVENT_${path}` : undefined);
+    const source = new FileSource(path, ctx, this.#env);
+    source.openAt(offset);
+    this.#specs.push({ path, context: ctx });
+    this.#sources.push(source);
+  }
+
+  /** Drops the input `path` and closes it; true when it was there. The dropinput action. */
+  dropFile(path: string): boolean {
+    const i = this.#sources.findIndex((s) => s.name === path);
+    if (i < 0) return false;
+    this.#options.logger.log(LogLevel.notice, `Closing input file ${path}`);
+    this.#sources[i].close();
+    this.#sources.splice(i, 1);
+    this.#specs = this.#specs.filter((s) => s.path !== path);
+    if (this.#rr >= this.#sources.length) this.#rr = 0;
+    return true;
+  }
+
   /** State of every input in reading order (for dumps and status). */
   info(): SourceInfo[] {
     return this.#sources.map((s) => s.info());
