@@ -28,6 +28,7 @@ import type { SecOptions } from "./cli.ts";
 import type { Logger } from "./logger.ts";
 import type { OutputManager } from "./outputs.ts";
 import type { ControlCommand } from "./control.ts";
+import type { InputManager } from "./inputs.ts";
 
 /** Signals sigemul emulates, as control commands. */
 const SIGNAL_COMMANDS: Record<string, ControlCommand> = {
@@ -81,6 +82,25 @@ export class ProcessActionRuntime implements ActionRuntime {
     installSocketActions(x, this);
     installCodeActions(x, this);
     installMiscActions(x, this);
+  }
+
+  /** Lets addinput/dropinput add and drop files of `inputs` (only files added that way can be dropped). */
+  useInputs(inputs: InputManager): void {
+    const added = new Set<string>();
+    this.inputs = {
+      add: (file, offset, context) => {
+        added.add(file);
+        inputs.addFile(file, offset === "-" ? "end" : parseInt(offset, 10), context);
+      },
+      drop: (file) => {
+        if (!added.has(file)) {
+          this.#logger.log(3, `dropinput: ${file} was not added with addinput, not dropped`);
+          return;
+        }
+        added.delete(file);
+        inputs.dropFile(file);
+      },
+    };
   }
 
   /** Makes sigemul queue commands like the real signals do. */

@@ -124,6 +124,7 @@ export async function runCorrelator(
   control.onCommand = () => inputs.wake();
   actionRuntime.useControl((c, via) => control.push(c, via));
   actionRuntime.children.onReady = () => inputs.wake();
+  actionRuntime.useInputs(inputs);
   const lifecycle = new Lifecycle({
     opts,
     args,
