@@ -58,6 +58,7 @@ Deno.test("eval, call, lcall -> and :>, shared globals, errors keep the value", 
 ptype=RegExp
 pattern=^go (\\d+) (\\d+)$
 varmap=GO; a=1; b=2
+continue=TakeNext
 desc=go
 action=eval %div ( $1 / $2 ); write - div=%div; \\
   eval %f ( (a, b) => Number(a) + Number(b) ); call %sum %f $1 $2; write - sum=%sum; \\
@@ -168,7 +169,7 @@ action=none
     ),
     r.log,
   );
-  ok(/rules\.sec:11: .*Perl code.*pattern=\(line, src\) =>/.test(r.log), r.log);
+  ok(/rules\.sec:9: .*Perl code.*pattern=\(line, src\) =>/.test(r.log), r.log);
 });
 
 Deno.test("without --allow-code, code is refused at load time", async () => {

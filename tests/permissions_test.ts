@@ -102,7 +102,7 @@ type=Single
 ptype=SubStr
 pattern=d
 desc=d
-action=write - allowed $0
+action=write - allowed d
 `,
     input: ["a", "b", "c", "d"],
   });

@@ -38,8 +38,15 @@ export function paramList(f: ActionFrame, a: A): string[] {
 
 /** True for the `:>` form of lcall. */
 export function isCacheCall(a: A): boolean {
-  const op = a.op ?? a.operator ?? a.kind;
+  const op = rawText(a.op ?? a.operator ?? a.kind);
   return op === ":>" || a.cache === true;
+}
+
+/** The text of a parameter as written (a template's source, or a plain string). */
+export function rawText(v: unknown): string | undefined {
+  if (typeof v === "string") return v;
+  if (v !== null && typeof v === "object" && "source" in v) return (v as Template).source;
+  return undefined;
 }
 
 /** The code text of an action (the template's source: lcall code is not substituted). */
