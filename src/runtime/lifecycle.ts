@@ -154,6 +154,7 @@ export class Lifecycle {
     if (d.opts.childterm) callService(this.engine, "children", "terminateAll");
     d.outputs.flush();
     d.outputs.closeAll();
+    callService(this.engine, "sockets", "closeAll"); // socket actions reopen on demand
     await d.logger.reopen?.();
     const rules = d.loadFiles(expandConf(d.opts));
     this.engine = d.buildEngine(rules);
@@ -170,6 +171,7 @@ export class Lifecycle {
     this.#internal("SEC_PRE_SOFTRESTART");
     d.outputs.flush();
     d.outputs.closeAll();
+    callService(this.engine, "sockets", "closeAll"); // socket actions reopen on demand
     await d.logger.reopen?.();
     const names = expandConf(d.opts);
     const toLoad = names.filter((n) => {
@@ -225,6 +227,7 @@ export class Lifecycle {
     await this.#d.logger.reopen?.();
     this.#d.outputs.flush();
     this.#d.outputs.closeAll();
+    callService(this.engine, "sockets", "closeAll");
     this.#internal("SEC_LOGROTATE");
   }
 
