@@ -81,7 +81,16 @@ export function makeActionChecker(
   return (action) => {
     const a = action as A;
     const type = a.type as string;
-    const what = `action '${type}'`;
+    const what = type === "script" ? "script" : `action '${type}'`;
+    if (type === "script") {
+      // SingleWithScript: shell=yes runs like shellcmd, shell=no like cmdexec
+      return check({ ...a, type: a.shell === false ? "cmdexec" : "shellcmd" }, what);
+    }
+    return check(a, what);
+  };
+
+  function check(a: A, what: string): string | undefined {
+    const type = a.type as string;
     if (SHELL_RUN.has(type) || EXEC_RUN.has(type)) {
       const k = knownProgram(a);
       if (k.none) return undefined;
@@ -122,7 +131,7 @@ export function makeActionChecker(
       return undefined;
     }
     return undefined;
-  };
+  }
 }
 
 function mayPeer(perms: Permissions, peer: string): boolean {

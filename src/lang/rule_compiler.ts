@@ -432,11 +432,20 @@ function compileRule(
   switch (type) {
     case "Single":
       break;
-    case "SingleWithScript":
-      base.script = parseTemplate(required(block, "script").value);
+    case "SingleWithScript": {
+      const scriptF = required(block, "script");
+      base.script = parseTemplate(scriptF.value);
       base.shell = yesNo(field(block, "shell"), "shell", true);
       base.action2 = action("action2");
+      // running the script needs a permission, like the process actions
+      const problem = options.checkAction?.({
+        type: "script",
+        cmdline: base.script,
+        shell: base.shell,
+      });
+      if (problem !== undefined) throw new RuleError(problem, scriptF.line);
       break;
+    }
     case "SingleWithSuppress":
       base.window = win("window", true);
       break;
