@@ -116,6 +116,7 @@ export class ProcessActionRuntime implements ActionRuntime {
     engine.services.set("children", this.children);
     engine.services.set("sockets", this.sockets);
     engine.services.set("permissions", this.permissions);
+    engine.services.set("code", this.code);
   }
 
   /** Hands child output and exits to the engine (main loop, between events). */

@@ -1,0 +1,96 @@
+/**
+ * The code operands of context expressions (CONTEXTS AND CONTEXT
+ * EXPRESSIONS), in JavaScript:
+ *
+ * - `params -> fn`: fn (compiled once) is called with the parameters,
+ *   match variables substituted, as strings;
+ * - `names :> fn`: fn is called with the pattern match cache entries of
+ *   those names as objects (undefined for a missing entry);
+ * - `= code`: the code, match variables substituted, is evaluated each
+ *   time.
+ *
+ * The operand is true when the result is true in Perl's sense. Code needs
+ * --allow-code; a throwing function makes the operand false (logged).
+ *
+ * @module
+ */
+import type { Engine } from "./engine.ts";
+import type { EventContext } from "./event.ts";
+import {
+  cacheEntryObject,
+  type CodeCache,
+  type CodeSite,
+  evalCode,
+  resultTruth,
+  stripParens,
+} from "./code.ts";
+import type { Permissions } from "../runtime/permissions.ts";
+
+/** A code operand as the context expression parser gives it. */
+export interface CodeOperand {
+  /** "->", ":>" or "=". */
+  op: string;
+  /** The parameter list as written (or already split into words). */
+  params?: string | readonly string[];
+  /** The code as written. */
+  code: string;
+}
+
+/** The code site of an operator (for compile messages). */
+export function operandSite(op: string): CodeSite {
+  return op === ":>" ? "context-cache" : op === "=" ? "context-eval" : "context";
+}
+
+function words(params: string | readonly string[] | undefined): string[] {
+  if (params === undefined) return [];
+  if (typeof params !== "string") return [...params];
+  const t = stripParens(params);
+  return t.split(/\s+/).filter((w) => w !== "");
+}
+
+/**
+ * Compiles the function of a `->` or `:>` operand at load time (a no-op
+ * for `=` operands, which are compiled when they run). Throws with a
+ * message naming the problem (Perl code: the JavaScript form).
+ */
+export function compileOperand(cache: CodeCache, operand: CodeOperand): void {
+  if (operand.op === "=") return;
+  cache.compile(operand.code, operandSite(operand.op));
+}
+
+/**
+ * Evaluates a code operand for the current event. `substitute` puts the
+ * event's match variables into raw text.
+ */
+export function evalCodeOperand(
+  engine: Engine,
+  operand: CodeOperand,
+  substitute: (text: string) => string,
+  ev: EventContext | undefined,
+): boolean {
+  const perms = engine.services.get("permissions") as Permissions | undefined;
+  const cache = engine.services.get("code") as CodeCache | undefined;
+  if (cache === undefined || (perms !== undefined && !perms.code)) {
+    engine.logger.log(3, `Code in a context expression needs --allow-code: evaluated as false`);
+    return false;
+  }
+  try {
+    if (operand.op === "=") {
+      return resultTruth(evalCode(stripParens(substitute(operand.code))));
+    }
+    const fn = cache.compile(operand.code, operandSite(operand.op));
+    const params = words(operand.params).map(substitute);
+    if (operand.op === ":>") {
+      const entries = params.map((name) => {
+        const d = ev?.cache.get(name);
+        return d === undefined ? undefined : cacheEntryObject(d);
+      });
+      return resultTruth(fn(...entries));
+    }
+    return resultTruth(fn(...params));
+  } catch (e) {
+    const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    engine.logger.log(2, `Error evaluating code in context expression '${operand.code}': ${msg}`);
+    return false;
+  }
+}
