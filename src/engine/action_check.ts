@@ -14,6 +14,7 @@ import { deniedMessage, type Permissions } from "../runtime/permissions.ts";
 import { commandArgv, needsShell } from "../runtime/children.ts";
 import { type CodeCache, findPerl, perlHint } from "./code.ts";
 import { codeSource, isCacheCall } from "./actions_code.ts";
+import { operandSite } from "./context_code.ts";
 
 type A = Record<string, unknown>;
 
@@ -82,6 +83,22 @@ export function makeActionChecker(
     const a = action as A;
     const type = a.type as string;
     const what = type === "script" ? "script" : `action '${type}'`;
+    if (type === "context-code") {
+      // a ->, :> or = operand of a context expression (checked by the rule loader)
+      if (!perms.code) return deniedMessage("code", "code in a context expression");
+      const op = String(a.op);
+      const src = String(a.code ?? "");
+      if (op === "=") {
+        const p = findPerl(src);
+        return p === undefined ? undefined : perlHint("context-eval", p);
+      }
+      try {
+        code.compile(src, operandSite(op));
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return undefined;
+    }
     if (type === "script") {
       // SingleWithScript: shell=yes runs like shellcmd, shell=no like cmdexec
       return check({ ...a, type: a.shell === false ? "cmdexec" : "shellcmd" }, what);

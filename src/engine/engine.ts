@@ -8,6 +8,7 @@
  * @module
  */
 import { evaluateContextExpr } from "../lang/context_expr.ts";
+import { type CodeOperand, evalCodeOperand } from "./context_code.ts";
 import type { MatchData } from "../lang/patterns.ts";
 import type {
   CompiledActionList,
@@ -349,7 +350,9 @@ export class Engine {
     };
     return evaluateContextExpr(ctx.expr as never, {
       exists: (name: string) => this.contexts.has(this.substitute(name, sources)),
-      code: () => false,
+      // ->, :> and = operands: JavaScript (context_code.ts)
+      code: (op: CodeOperand) =>
+        evalCodeOperand(this, op, (text) => this.substitute(text, sources), ev),
       varset: (name: string) => ev?.cache.has(name) ?? false,
     } as never);
   }
