@@ -42,6 +42,8 @@ interface UdpState {
   queue: Buffer[];
   busy: boolean;
   peer: Peer;
+  /** closeudp came while datagrams were queued. */
+  closing?: boolean;
 }
 
 interface StreamState {
@@ -151,13 +153,23 @@ export class SocketOutputs {
   }
 
   #sendUdp(peer: string, st: UdpState): void {
-    if (st.busy || st.queue.length === 0) return;
+    if (st.busy) return;
+    if (st.queue.length === 0) {
+      if (st.closing) {
+        try {
+          st.sock.close();
+        } catch {
+          // already closed
+        }
+      }
+      return;
+    }
     st.busy = true;
     const data = st.queue.shift()!;
     st.sock.send(data, st.peer.port, st.peer.host, (err) => {
       st.busy = false;
       if (err) this.#logger.log(2, `Can't send to UDP peer ${peer}: ${err.message}`);
-      if (this.#udp.get(peer) === st) this.#sendUdp(peer, st);
+      if (this.#udp.get(peer) === st || st.closing) this.#sendUdp(peer, st);
     });
   }
 
@@ -166,6 +178,10 @@ export class SocketOutputs {
     const st = this.#udp.get(peer);
     if (st === undefined) return;
     this.#udp.delete(peer);
+    if (st.busy || st.queue.length > 0) {
+      st.closing = true; // closed once the queued datagrams are sent
+      return;
+    }
     try {
       st.sock.close();
     } catch {
