@@ -135,10 +135,8 @@ export class Engine {
     this.clock = options.clock;
     this.logger = options.logger;
     this.contexts.maxEvents = options.evstoresize;
-    this.#jointBuffer = new InputBuffer(options.bufsize);
-    this.#syntheticBuffer = options.jointbuf
-      ? this.#jointBuffer
-      : new InputBuffer(options.bufsize);
+    this.#jointBuffer = new InputBuffer(options.bufsize, true);
+    this.#syntheticBuffer = options.jointbuf ? this.#jointBuffer : new InputBuffer(options.bufsize);
     this.processors.set("Single", processSingle);
     this.processors.set("Suppress", processSuppress);
     this.processors.set("Jump", processJump);

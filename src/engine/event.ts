@@ -39,9 +39,15 @@ export class EventContext implements PatternInput {
     return this.buffer.lines(n);
   }
 
-  /** Source names of the last `n` lines joined with spaces. */
+  /**
+   * `$+{_inputsrc}` for a match of the last `n` lines: with a joint buffer
+   * the source names of those lines joined with spaces (an empty name for
+   * a slot not filled yet, as SEC gives); a separate buffer holds one
+   * source only, named once.
+   */
   sourceNames(n: number): string {
-    return n === 1 ? this.buffer.lastSource() : this.buffer.sources(n).join(" ");
+    if (n === 1 || !this.buffer.joint) return this.buffer.lastSource();
+    return this.buffer.sources(n).join(" ");
   }
 
   /** Source names for pattern functions (undefined for synthetic events). */

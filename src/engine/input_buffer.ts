@@ -16,8 +16,12 @@ export class InputBuffer {
   /** Index of the most recent line. */
   #head: number;
 
+  /** True for the --jointbuf buffer shared by all sources. */
+  readonly joint: boolean;
+
   /** Creates a buffer of `size` lines, all empty. */
-  constructor(size: number) {
+  constructor(size: number, joint = false) {
+    this.joint = joint;
     this.size = Math.max(1, size);
     this.#lines = new Array(this.size).fill("");
     this.#sources = new Array(this.size).fill("");

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { compilePerlRegex, type CompiledPerlRegex } from "./perl_regex.ts";
+import { type CompiledPerlRegex, compilePerlRegex } from "./perl_regex.ts";
 import type { MatchValues } from "./template.ts";
 
 /** What a pattern sees of the current event. */
@@ -71,10 +71,10 @@ export type PatternKind =
   | "NCached"
   | "TValue";
 
-/** A variable map: named variables from numbered ones, and an optional cache name. */
+/** A variable map: named variables from numbered ones, and cache entry names. */
 export interface VarMap {
-  /** Cache entry name, when the map has a bare name. */
-  cacheName: string | undefined;
+  /** Cache entry names (the bare names of the map; each gets the match). */
+  cacheNames: string[];
   /** name -> group number pairs. */
   entries: [string, number][];
 }
@@ -139,17 +139,17 @@ export function parsePatternType(ptype: string): { kind: PatternKind; lines: num
 
 /** Parses a varmap field value. */
 export function parseVarMap(text: string): VarMap {
-  let cacheName: string | undefined;
+  const cacheNames: string[] = [];
   const entries: [string, number][] = [];
   for (const raw of text.split(";")) {
     const item = raw.trim();
     if (item === "") continue;
     const m = /^([A-Za-z][A-Za-z0-9_]*)\s*(?:=\s*([0-9]+))?$/.exec(item);
     if (m === null) throw new PatternError(`invalid variable map entry '${item}'`);
-    if (m[2] === undefined) cacheName = m[1];
+    if (m[2] === undefined) cacheNames.push(m[1]);
     else entries.push([m[1], parseInt(m[2], 10)]);
   }
-  return { cacheName, entries };
+  return { cacheNames, entries };
 }
 
 /** Expands SubStr backslash sequences: \t \n \r \s \0 and \\. */
@@ -256,16 +256,17 @@ class RegExpPattern implements Pattern {
     const subject = input.joined(this.lines);
     const m = this.#re.exec(subject);
     if (m === null) return null;
-    let groups = m.groups;
-    // Perl's match in list context returns (1) when the regexp has no groups.
-    if (this.#re.groupCount === 0) groups = [groups[0], "1"];
+    // $0 is the whole input the pattern saw; Perl's match in list context
+    // returns (1) when the regexp has no groups.
+    const groups = this.#re.groupCount === 0 ? [subject, "1"] : m.groups;
+    if (this.#re.groupCount !== 0) groups[0] = subject;
     const names = baseNames(input, this.lines);
     if (m.named !== null) Object.assign(names, m.named);
     const data = new MatchData(groups, names);
     const vm = this.#varmap;
     if (vm !== undefined) {
       for (const [name, idx] of vm.entries) names[name] = groups[idx] ?? "";
-      if (vm.cacheName !== undefined) input.cache.set(vm.cacheName, data);
+      for (const c of vm.cacheNames) input.cache.set(c, data);
     }
     return data;
   }
@@ -322,7 +323,7 @@ class FuncPattern implements Pattern {
     const vm = this.#varmap;
     if (vm !== undefined) {
       for (const [name, idx] of vm.entries) names[name] = groups[idx] ?? "";
-      if (vm.cacheName !== undefined) input.cache.set(vm.cacheName, data);
+      for (const c of vm.cacheNames) input.cache.set(c, data);
     }
     return data;
   }
