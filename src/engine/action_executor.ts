@@ -115,9 +115,16 @@ function findContext(f: Frame, name: string): Context | undefined {
   return f.engine.contexts.get(name);
 }
 
-function lifetimeOf(text: string): number {
-  const n = parseInt(text, 10);
-  return Number.isFinite(n) && n > 0 ? n : 0;
+/** The context an action may change: internal contexts (--intcontexts) are left alone, as in SEC. */
+function changeable(f: Frame, name: string): Context | undefined {
+  const ctx = findContext(f, name);
+  return ctx === undefined || ctx.internal ? undefined : ctx;
+}
+
+/** A lifetime parameter: whole seconds (0 = infinite), undefined when invalid. */
+function lifetimeOf(text: string): number | undefined {
+  const t = text.trim();
+  return /^\d+$/.test(t) ? parseInt(t, 10) : undefined;
 }
 
 function splitLines(text: string): string[] {
@@ -156,11 +163,16 @@ function installCoreActions(x: ActionExecutor): void {
   h.set("create", (f, a) => {
     const name = param(f, a.name, f.list.desc);
     const lifetime = lifetimeOf(param(f, a.lifetime, "0"));
+    if (lifetime === undefined) {
+      f.engine.logger.log(3, `Invalid lifetime '${param(f, a.lifetime)}' for context '${name}'`);
+      return;
+    }
     const actions = a.actions as CompiledActionList | undefined;
     const bound = actions && actions.length > 0
       ? { actions, desc: f.list.desc, rule: f.list.rule }
       : undefined;
     const existing = findContext(f, name);
+    if (existing?.internal) return;
     if (existing !== undefined && existing.expiring) {
       existing.created = f.engine.now();
       existing.lifetime = lifetime;
@@ -171,23 +183,26 @@ function installCoreActions(x: ActionExecutor): void {
     f.engine.contexts.create(name, f.engine.now(), lifetime, bound);
   });
   h.set("delete", (f, a) => {
-    const name = param(f, a.name, f.list.desc);
-    const ctx = findContext(f, name);
-    if (ctx !== undefined) f.engine.contexts.remove(ctx);
+    const ctx = changeable(f, param(f, a.name, f.list.desc));
+    // a context whose expiry list is running is deleted when the list ends
+    if (ctx !== undefined && !ctx.expiring) f.engine.contexts.remove(ctx);
   });
   h.set("obsolete", (f, a) => {
-    const name = param(f, a.name, f.list.desc);
-    const ctx = findContext(f, name);
+    const ctx = changeable(f, param(f, a.name, f.list.desc));
     if (ctx !== undefined) f.engine.expireContext(ctx);
   });
   h.set("set", (f, a) => {
-    const name = param(f, a.name, f.list.desc);
-    const ctx = findContext(f, name);
+    const ctx = changeable(f, param(f, a.name, f.list.desc));
     if (ctx === undefined) return;
     const time = param(f, a.lifetime, "-");
     if (time !== "-") {
+      const lifetime = lifetimeOf(time);
+      if (lifetime === undefined) {
+        f.engine.logger.log(3, `Invalid lifetime '${time}' for context '${ctx.names[0]}'`);
+        return;
+      }
       ctx.created = f.engine.now();
-      ctx.lifetime = lifetimeOf(time);
+      ctx.lifetime = lifetime;
       f.engine.contexts.reschedule(ctx);
     }
     const actions = a.actions as CompiledActionList | undefined;
@@ -198,8 +213,9 @@ function installCoreActions(x: ActionExecutor): void {
   h.set("alias", (f, a) => {
     const name = param(f, a.name);
     const alias = param(f, a.alias, f.list.desc);
-    const ctx = findContext(f, name);
-    if (ctx === undefined) return;
+    const ctx = changeable(f, name);
+    // an existing name is not re-pointed
+    if (ctx === undefined || f.engine.contexts.has(alias)) return;
     if (name === "_THIS") {
       const first = ctx.names[0];
       if (first !== undefined) f.engine.contexts.alias(first, alias);
@@ -208,12 +224,15 @@ function installCoreActions(x: ActionExecutor): void {
     f.engine.contexts.alias(name, alias);
   });
   h.set("unalias", (f, a) => {
-    f.engine.contexts.unalias(param(f, a.name, f.list.desc));
+    const name = param(f, a.name, f.list.desc);
+    if (f.engine.contexts.get(name)?.internal) return;
+    f.engine.contexts.unalias(name);
   });
   const adder = (kind: "add" | "prepend" | "fill") => (f: Frame, a: CompiledAction) => {
     const name = param(f, a.name);
     const lines = splitLines(param(f, a.text, f.list.desc));
     let ctx = findContext(f, name);
+    if (ctx?.internal) return;
     if (!storeAllows(f, kind === "fill" ? undefined : ctx, lines.length)) return;
     if (ctx === undefined) ctx = f.engine.contexts.create(name, f.engine.now(), 0, undefined);
     const now = f.engine.now();
@@ -287,17 +306,27 @@ function installCoreActions(x: ActionExecutor): void {
     if (ctx !== undefined) f.engine.variables.set(varName(a.variable), String(ctx.lifetime));
   });
   h.set("setltime", (f, a) => {
-    const ctx = findContext(f, param(f, a.name));
+    const ctx = changeable(f, param(f, a.name));
     if (ctx === undefined) return;
-    ctx.lifetime = lifetimeOf(param(f, a.lifetime, "0"));
-    f.engine.contexts.reschedule(ctx);
+    const lifetime = lifetimeOf(param(f, a.lifetime, "0"));
+    if (lifetime === undefined) {
+      f.engine.logger.log(
+        3,
+        `Invalid lifetime '${param(f, a.lifetime)}' for context '${ctx.names[0]}'`,
+      );
+      return;
+    }
+    ctx.lifetime = lifetime;
+    // a lifetime already exceeded expires the context right away
+    if (lifetime > 0 && f.engine.now() - ctx.created > lifetime) f.engine.expireContext(ctx);
+    else f.engine.contexts.reschedule(ctx);
   });
   h.set("getctime", (f, a) => {
     const ctx = findContext(f, param(f, a.name));
     if (ctx !== undefined) f.engine.variables.set(varName(a.variable), String(ctx.created));
   });
   h.set("setctime", (f, a) => {
-    const ctx = findContext(f, param(f, a.name));
+    const ctx = changeable(f, param(f, a.name));
     if (ctx === undefined) return;
     const t = parseInt(param(f, a.time), 10);
     if (!Number.isFinite(t) || t < ctx.created || t > f.engine.now()) return;
@@ -364,6 +393,9 @@ function installCoreActions(x: ActionExecutor): void {
   h.set("break", () => BREAK);
   h.set("continue", () => CONTINUE);
   h.set("rewrite", (f, a) => {
-    f.engine.rewriteBuffer(parseInt(param(f, a.lines, "1"), 10) || 1, param(f, a.text, f.list.desc));
+    f.engine.rewriteBuffer(
+      parseInt(param(f, a.lines, "1"), 10) || 1,
+      param(f, a.text, f.list.desc),
+    );
   });
 }

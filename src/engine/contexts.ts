@@ -27,6 +27,8 @@ export class Context implements Scheduled {
   deleted = false;
   /** True while its expiry action list runs. */
   expiring = false;
+  /** True for the internal context of the event being processed (--intcontexts): actions leave it alone. */
+  internal = false;
   /** Creation sequence number (for creation-order listings). */
   readonly seq: number;
   /** Heap bookkeeping. */

@@ -249,7 +249,7 @@ export class Engine {
     const ev = new EventContext(buf, useInt ? intContext : undefined, synthetic);
     let created = false;
     if (useInt && !this.contexts.has(intContext!)) {
-      this.contexts.create(intContext!, this.now(), 0, undefined);
+      this.contexts.create(intContext!, this.now(), 0, undefined).internal = true;
       created = true;
     }
     const prev = this.currentEvent;

@@ -47,10 +47,17 @@ export class OutputManager {
   /** Opens, appends and closes: the owritecl action. */
   writeOnce(name: string, text: string): void {
     if (name === "-") return this.write(name, text);
+    // what write/writen buffered for the same file goes first
+    const open = this.#files.get(name);
+    if (open !== undefined) this.#flushFile(name, open);
     let fd: number;
     try {
-      fd = fs.openSync(name, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT |
-        fs.constants.O_NONBLOCK, 0o644);
+      fd = fs.openSync(
+        name,
+        fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT |
+          fs.constants.O_NONBLOCK,
+        0o644,
+      );
     } catch (e) {
       this.#logger.log(2, `Can't open output file ${name}: ${(e as Error).message}`);
       return;
