@@ -351,6 +351,7 @@ export class SocketSource implements InputSource {
       const sock = listen({ transport: "udp", hostname: a.host!, port: a.port! });
       this.#unixgram = sock;
       this.#udpPort = (sock.addr as Deno.NetAddr).port;
+      openProcNetUdp();
       this.#receiveLoop(sock, splitter);
       return;
     }
@@ -362,6 +363,7 @@ export class SocketSource implements InputSource {
       this.#env.logger.log(LogLevel.error, `Input ${this.name} failed (${errorText(e)})`);
       this.#listening = false;
     });
+    openProcNetUdp();
     sock.on("listening", () => this.#udpPort = sock.address().port);
     sock.bind(a.port!, a.host!);
     this.#udp = sock;
@@ -394,18 +396,17 @@ export class SocketSource implements InputSource {
     }
   }
 
-  /** Datagrams the kernel dropped for this UDP socket (Linux /proc/net/udp*), if known. */
+  /**
+   * Datagrams the kernel dropped for this UDP socket (Linux /proc/net/udp*),
+   * if known. The /proc files are opened once, while Deno still allows it
+   * (once permissions are revoked, /proc/net needs --allow-all), and re-read
+   * from offset 0 on each call.
+   */
   kernelDrops(): number | undefined {
     const port = this.#udpPort;
     if (port === undefined) return undefined;
     let total: number | undefined;
-    for (const f of ["/proc/net/udp", "/proc/net/udp6"]) {
-      let text: string;
-      try {
-        text = Deno.readTextFileSync(f);
-      } catch {
-        continue;
-      }
+    for (const text of readProcNetUdp()) {
       for (const row of text.split("\n").slice(1)) {
         const cols = row.trim().split(/\s+/);
         if (cols.length < 13) continue;
@@ -468,4 +469,48 @@ function removeStaleSocket(path: string): void {
   } catch {
     // does not exist
   }
+}
+
+let procFiles: Deno.FsFile[] | undefined;
+
+/** Opens /proc/net/udp and /proc/net/udp6 once (those that exist). */
+function openProcNetUdp(): void {
+  if (procFiles !== undefined) return;
+  procFiles = [];
+  for (const f of ["/proc/net/udp", "/proc/net/udp6"]) {
+    try {
+      procFiles.push(Deno.openSync(f, { read: true }));
+    } catch {
+      // not Linux, or no such table
+    }
+  }
+}
+
+/** The current text of the open /proc/net/udp* files. */
+function readProcNetUdp(): string[] {
+  const out: string[] = [];
+  const chunk = new Uint8Array(65536);
+  for (const file of procFiles ?? []) {
+    try {
+      file.seekSync(0, Deno.SeekMode.Start);
+      const parts: Uint8Array[] = [];
+      let n: number | null;
+      while ((n = file.readSync(chunk)) !== null && n > 0) parts.push(chunk.slice(0, n));
+      out.push(new TextDecoder().decode(concat(parts)));
+    } catch {
+      // unreadable now: no figure from this table
+    }
+  }
+  return out;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const size = parts.reduce((s, p) => s + p.length, 0);
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  return all;
 }
