@@ -12,11 +12,13 @@ import type { InputOptions, InputSpec } from "./inputs.ts";
 import { isSocketSpec } from "./input_socket.ts";
 import { type Logger, LogLevel } from "./logger.ts";
 
-/** Expands the --input patterns (standard input when there are none). */
+/**
+ * Expands the --input patterns. Like SEC, no --input means no input at all
+ * (the correlator then only runs its timers until it is stopped).
+ */
 export function expandInputs(opts: SecOptions): InputSpec[] {
   const specs: InputSpec[] = [];
-  const given = opts.input.length > 0 ? opts.input : [{ pattern: "-" }];
-  for (const i of given) {
+  for (const i of opts.input) {
     const names = i.pattern === "-" || isSocketSpec(i.pattern)
       ? [i.pattern]
       : expandGlob(i.pattern);

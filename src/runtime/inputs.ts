@@ -347,7 +347,8 @@ export class InputManager {
   }
 
   #ended(): boolean {
-    if (this.#options.tail) return false;
+    // with no input at all SEC keeps running (timers, Calendar rules) until stopped
+    if (this.#options.tail || this.#sources.length === 0) return false;
     for (const s of this.#sources) if (!s.finished) return false;
     return true;
   }
