@@ -10,6 +10,7 @@
  */
 import { type CompiledPerlRegex, compilePerlRegex } from "./perl_regex.ts";
 import type { MatchValues } from "./template.ts";
+import { requiredLiteral } from "./regex_literals.ts";
 
 /** What a pattern sees of the current event. */
 export interface PatternInput {
@@ -192,9 +193,11 @@ export function compilePattern(
       } catch (e) {
         throw new PatternError(`invalid regular expression '${source}': ${(e as Error).message}`);
       }
+      // a literal every match contains rejects most lines with one substring search
+      const literal = requiredLiteral(source);
       return kind === "RegExp"
-        ? new RegExpPattern(lines, source, re, varmap)
-        : new NRegExpPattern(lines, source, re);
+        ? new RegExpPattern(lines, source, re, varmap, literal)
+        : new NRegExpPattern(lines, source, re, literal);
     }
     case "PerlFunc":
     case "NPerlFunc": {
@@ -243,17 +246,21 @@ class RegExpPattern implements Pattern {
   readonly setsVars = true;
   readonly #re: CompiledPerlRegex;
   readonly #varmap: VarMap | undefined;
+  readonly #literal: string | undefined;
   constructor(
     readonly lines: number,
     readonly source: string,
     re: CompiledPerlRegex,
     varmap: VarMap | undefined,
+    literal: string | undefined,
   ) {
     this.#re = re;
     this.#varmap = varmap;
+    this.#literal = literal;
   }
   match(input: PatternInput): MatchData | null {
     const subject = input.joined(this.lines);
+    if (this.#literal !== undefined && !subject.includes(this.#literal)) return null;
     const m = this.#re.exec(subject);
     if (m === null) return null;
     // $0 is the whole input the pattern saw; Perl's match in list context
@@ -276,12 +283,20 @@ class NRegExpPattern implements Pattern {
   readonly kind = "NRegExp";
   readonly setsVars = true;
   readonly #re: CompiledPerlRegex;
-  constructor(readonly lines: number, readonly source: string, re: CompiledPerlRegex) {
+  readonly #literal: string | undefined;
+  constructor(
+    readonly lines: number,
+    readonly source: string,
+    re: CompiledPerlRegex,
+    literal: string | undefined,
+  ) {
     this.#re = re;
+    this.#literal = literal;
   }
   match(input: PatternInput): MatchData | null {
     const subject = input.joined(this.lines);
-    if (this.#re.test(subject)) return null;
+    const absent = this.#literal !== undefined && !subject.includes(this.#literal);
+    if (!absent && this.#re.test(subject)) return null;
     return new MatchData([subject], baseNames(input, this.lines));
   }
 }
