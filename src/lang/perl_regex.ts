@@ -1,0 +1,1027 @@
+/**
+ * Perl regular expressions in JavaScript. SEC compiles rule patterns with
+ * Perl from strings at run time, over bytes; this module translates such a
+ * pattern into a JavaScript RegExp with the same meaning, or rejects it
+ * with an error naming the construct (as Perl rejects what it refuses).
+ *
+ * Byte mode (the default): subjects are latin1 byte strings (one char per
+ * byte). Every character class is computed as a set of the 256 bytes at
+ * load time, so `.`, `\s`, `\w`, POSIX classes and case-insensitivity act
+ * exactly as Perl's do on byte strings (ASCII rules; `\h` and `\p{..}`
+ * follow Unicode, as in Perl). No JavaScript flag is used: `i`, `m`, `s`
+ * and `x` are applied while translating, so inline modifiers anywhere in
+ * the pattern work. With `utf8`, subjects are real strings and the `u`
+ * flag is used.
+ *
+ * Emulated: `$` (before a final newline), `\A \z \Z`, `^`/`$` under /m
+ * (only "\n" ends a line), atomic groups and possessive quantifiers
+ * (through a lookahead and a backreference), branch reset, `\R \h \v \N`,
+ * `{,n}`, `\Q \E \L \U` (plain letters: the pattern comes from a string at
+ * run time), `(?#...)`, `(?P<n>..)`, `(?'n'..)`, `\k'n'`, `\g1`, `\g{-1}`.
+ * Rejected: recursion, conditionals, code blocks, `\K`, `\G`, `\X`, verbs,
+ * unbounded lookbehind, backreferences to missing groups and to groups
+ * that may not take part in the match (Perl fails those, JavaScript would
+ * match them as empty).
+ *
+ * @module
+ */
+
+/** A pattern Perl would refuse, or one that cannot be translated faithfully. */
+export class PerlRegexError extends Error {}
+
+/** A successful match: `$0`, `$1`, ... and the named groups (`%+`). */
+export interface PerlRegexMatch {
+  /** `[$0, $1, ...]`; undefined for groups that did not take part. */
+  groups: (string | undefined)[];
+  /** Named groups (leftmost defined group of each name), null when the pattern has none. */
+  named: Record<string, string | undefined> | null;
+}
+
+/** A translated pattern. */
+export interface CompiledPerlRegex {
+  /** The JavaScript source produced. */
+  readonly source: string;
+  /** The compiled JavaScript RegExp (stateless: no g/y flag). */
+  readonly regex: RegExp;
+  /** Number of Perl capture groups. */
+  readonly groupCount: number;
+  /** Names of the named groups. */
+  readonly names: readonly string[];
+  /** Matches like Perl; null when there is no match. */
+  exec(subject: string): PerlRegexMatch | null;
+  /** True when the pattern matches. */
+  test(subject: string): boolean;
+}
+
+/** Translation options. */
+export interface PerlRegexOptions {
+  /** Character semantics (subjects are not byte strings). */
+  utf8?: boolean;
+}
+
+interface Flags {
+  i: boolean;
+  m: boolean;
+  s: boolean;
+  x: boolean;
+  xx: boolean;
+  n: boolean;
+}
+
+/** A byte set (byte mode) or JavaScript class text (utf8 mode). */
+type ByteSet = Uint8Array;
+
+const WORD = setOf((c) => /[A-Za-z0-9_]/.test(c));
+const DIGIT = setOf((c) => c >= "0" && c <= "9");
+const SPACE = setOf((c) => "\t\n\v\f\r ".includes(c));
+const HSPACE = setOf((c) => "\t \xa0".includes(c));
+const VSPACE = setOf((c) => "\n\v\f\r\x85".includes(c));
+const POSIX: Record<string, ByteSet> = {
+  alpha: setOf((c) => /[A-Za-z]/.test(c)),
+  digit: DIGIT,
+  alnum: setOf((c) => /[A-Za-z0-9]/.test(c)),
+  upper: setOf((c) => /[A-Z]/.test(c)),
+  lower: setOf((c) => /[a-z]/.test(c)),
+  space: SPACE,
+  blank: setOf((c) => c === " " || c === "\t"),
+  punct: setOf((c) => /[!-\/:-@\[-`{-~]/.test(c)),
+  print: setOf((c) => c >= " " && c <= "~"),
+  graph: setOf((c) => c > " " && c <= "~"),
+  cntrl: setOf((c) => c < " " || c === "\x7f"),
+  xdigit: setOf((c) => /[0-9A-Fa-f]/.test(c)),
+  word: WORD,
+  ascii: setOf((c) => c.charCodeAt(0) < 128),
+};
+
+function setOf(pred: (c: string) => boolean): ByteSet {
+  const s = new Uint8Array(256);
+  for (let b = 0; b < 256; b++) if (pred(String.fromCharCode(b))) s[b] = 1;
+  return s;
+}
+
+function hex(code: number): string {
+  if (code < 0x100) return "\\x" + code.toString(16).padStart(2, "0");
+  if (code < 0x10000) return "\\u" + code.toString(16).padStart(4, "0");
+  return "\\u{" + code.toString(16) + "}";
+}
+
+/** JavaScript class text for a byte set. */
+function emitSet(set: ByteSet): string {
+  let out = "";
+  let count = 0;
+  for (let b = 0; b < 256;) {
+    if (!set[b]) {
+      b++;
+      continue;
+    }
+    let e = b;
+    while (e + 1 < 256 && set[e + 1]) e++;
+    count += e - b + 1;
+    out += e === b ? hex(b) : e === b + 1 ? hex(b) + hex(e) : `${hex(b)}-${hex(e)}`;
+    b = e + 1;
+  }
+  if (count === 256) return "[\\s\\S]";
+  return `[${out}]`;
+}
+
+function foldSet(set: ByteSet): ByteSet {
+  const out = set.slice();
+  for (let b = 65; b <= 90; b++) if (set[b] || set[b + 32]) out[b] = out[b + 32] = 1;
+  return out;
+}
+
+function complement(set: ByteSet): ByteSet {
+  return set.map((v) => (v ? 0 : 1));
+}
+
+/** The bytes a Unicode property matches (as Perl applies \p to bytes: as latin1 characters). */
+function propertySet(name: string, negated: boolean): ByteSet {
+  let re: RegExp;
+  try {
+    re = new RegExp(`^\\p{${name}}$`, "u");
+  } catch {
+    throw new PerlRegexError(`unknown Unicode property \\p{${name}}`);
+  }
+  const set = setOf((c) => re.test(c));
+  return negated ? complement(set) : set;
+}
+
+interface GroupInfo {
+  /** Perl group number. */
+  perl: number;
+  /** The optional regions (alternatives, optional quantifiers, negative lookarounds) around it. */
+  regions: number[];
+  /** JS group name used in the output. */
+  js: string;
+  /** Perl name, if any. */
+  name?: string;
+}
+
+/** Translates a Perl pattern (see the module doc). */
+class Translator {
+  readonly src: string;
+  readonly utf8: boolean;
+  pos = 0;
+  /** Perl group number counter. */
+  perlCount = 0;
+  /** Total Perl groups (pre-scan). */
+  readonly totalGroups: number;
+  groups: GroupInfo[] = [];
+  helperCount = 0;
+  /** Open regions where a group may not take part (alternatives, optional quantifiers...). */
+  regions: number[] = [];
+  nextRegion = 0;
+  lookbehindDepth = 0;
+
+  constructor(src: string, utf8: boolean) {
+    this.src = src;
+    this.utf8 = utf8;
+    this.totalGroups = countGroups(src);
+  }
+
+  fail(what: string): never {
+    throw new PerlRegexError(`${what} (at offset ${this.pos} in '${this.src}')`);
+  }
+
+  /** Parses an alternation up to `)` or the end. */
+  alternation(flags: Flags, branchReset = false): string {
+    const alts: string[] = [];
+    const start = this.perlCount;
+    let maxCount = start;
+    const hasAlt = this.hasTopLevelBar();
+    for (;;) {
+      if (branchReset) this.perlCount = start;
+      if (hasAlt) this.regions.push(this.nextRegion++);
+      alts.push(this.sequence(flags));
+      if (hasAlt) this.regions.pop();
+      maxCount = Math.max(maxCount, this.perlCount);
+      if (this.src[this.pos] === "|") {
+        this.pos++;
+        continue;
+      }
+      break;
+    }
+    if (branchReset) this.perlCount = maxCount;
+    return alts.join("|");
+  }
+
+  /** True when the current group level has a `|` (so its groups are optional). */
+  hasTopLevelBar(): boolean {
+    let depth = 0;
+    let inClass = false;
+    for (let i = this.pos; i < this.src.length; i++) {
+      const c = this.src[i];
+      if (c === "\\") {
+        i++;
+        continue;
+      }
+      if (inClass) {
+        if (c === "]") inClass = false;
+        continue;
+      }
+      if (c === "[") {
+        inClass = true;
+        if (this.src[i + 1] === "^") i++;
+        if (this.src[i + 1] === "]") i++;
+      } else if (c === "(") depth++;
+      else if (c === ")") {
+        if (depth === 0) return false;
+        depth--;
+      } else if (c === "|" && depth === 0) return true;
+    }
+    return false;
+  }
+
+  /** Parses a sequence of quantified atoms; `flags` may change along the way ((?i)). */
+  sequence(outer: Flags): string {
+    const flags = { ...outer };
+    let out = "";
+    while (this.pos < this.src.length) {
+      const c = this.src[this.pos];
+      if (c === "|" || c === ")") break;
+      if (flags.x && this.skipExtended()) continue;
+      const inlineFlags = this.inlineModifiers(flags);
+      if (inlineFlags) continue;
+      const optional = this.peekQuantifierAfterAtom();
+      if (optional) this.regions.push(this.nextRegion++);
+      const atom = this.atom(flags);
+      if (optional) this.regions.pop();
+      if (atom === null) continue;
+      out += this.quantified(atom, flags);
+    }
+    return out;
+  }
+
+  /** Skips whitespace and # comments under /x. Returns true when something was skipped. */
+  skipExtended(): boolean {
+    const c = this.src[this.pos];
+    if (c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f" || c === "\v") {
+      this.pos++;
+      return true;
+    }
+    if (c === "#") {
+      while (this.pos < this.src.length && this.src[this.pos] !== "\n") this.pos++;
+      return true;
+    }
+    return false;
+  }
+
+  /** Handles `(?flags)` (applies to the rest of the group). */
+  inlineModifiers(flags: Flags): boolean {
+    const m = /^\(\?(\^?)([a-z]*)(?:-([a-z]*))?\)/.exec(
+      this.src.slice(this.pos, this.pos + 40),
+    );
+    if (m === null) return false;
+    applyFlags(flags, m[1] === "^", m[2], m[3] ?? "", this);
+    this.pos += m[0].length;
+    return true;
+  }
+
+  /** True when the atom starting here is followed by a quantifier allowing zero repetitions. */
+  peekQuantifierAfterAtom(): boolean {
+    // cheap look: only for groups (the only atoms containing groups)
+    if (this.src[this.pos] !== "(") return false;
+    let depth = 0;
+    let i = this.pos;
+    let inClass = false;
+    for (; i < this.src.length; i++) {
+      const c = this.src[i];
+      if (c === "\\") {
+        i++;
+        continue;
+      }
+      if (inClass) {
+        if (c === "]") inClass = false;
+        continue;
+      }
+      if (c === "[") inClass = true;
+      else if (c === "(") depth++;
+      else if (c === ")" && --depth === 0) break;
+    }
+    const q = this.src.slice(i + 1, i + 12);
+    return /^(?:[?*]|\{0*(?:,|\}|,\d*\})|\{,)/.test(q) || /^\{0+,?\d*\}/.test(q);
+  }
+
+  quantified(atom: string, flags: Flags): string {
+    const q = this.quantifier(flags);
+    if (q === null) return atom;
+    if (atom === "") this.fail("quantifier follows nothing");
+    const base = `(?:${atom})${q.text}`;
+    if (q.mode === "lazy") return base + "?";
+    if (q.mode === "possessive") return this.atomic(base);
+    return base;
+  }
+
+  atomic(inner: string): string {
+    const name = `h${this.helperCount++}`;
+    return `(?=(?<${name}>${inner}))\\k<${name}>`;
+  }
+
+  quantifier(flags: Flags): { text: string; mode: "greedy" | "lazy" | "possessive" } | null {
+    if (flags.x) { while (this.pos < this.src.length && this.skipExtended()); }
+    const c = this.src[this.pos];
+    let text: string;
+    if (c === "*" || c === "+" || c === "?") {
+      text = c;
+      this.pos++;
+    } else if (c === "{") {
+      const m = /^\{\s*(\d*)\s*(,?)\s*(\d*)\s*\}/.exec(this.src.slice(this.pos));
+      if (m === null || (m[1] === "" && m[3] === "") || (m[1] === "" && m[2] === "")) return null;
+      const min = m[1] === "" ? 0 : parseInt(m[1], 10);
+      if (m[2] === "") text = `{${min}}`;
+      else if (m[3] === "") text = `{${min},}`;
+      else {
+        const max = parseInt(m[3], 10);
+        if (max < min) this.fail("can't do {n,m} with n > m");
+        text = `{${min},${max}}`;
+      }
+      this.pos += m[0].length;
+    } else return null;
+    if (this.lookbehindDepth > 0 && (text === "*" || text === "+" || /,\}$/.test(text))) {
+      this.fail("lookbehind longer than 255 not implemented");
+    }
+    const next = this.src[this.pos];
+    if (next === "?") {
+      this.pos++;
+      return { text, mode: "lazy" };
+    }
+    if (next === "+") {
+      this.pos++;
+      return { text, mode: "possessive" };
+    }
+    return { text, mode: "greedy" };
+  }
+
+  /** Parses one atom; returns its JS text, or null for something that emits nothing. */
+  atom(flags: Flags): string | null {
+    const c = this.src[this.pos];
+    switch (c) {
+      case "(":
+        return this.group(flags);
+      case "[":
+        this.pos++;
+        return this.classText(flags);
+      case ".":
+        this.pos++;
+        return flags.s ? "[\\s\\S]" : "[^\\n]";
+      case "^":
+        this.pos++;
+        return flags.m ? "(?:^|(?<=\\n)(?!$))" : "^";
+      case "$":
+        this.pos++;
+        return flags.m ? "(?=\\n|$)" : "(?=\\n?$)";
+      case "\\":
+        return this.escape(flags);
+      case "*":
+      case "+":
+      case "?":
+        this.fail("quantifier follows nothing");
+        break;
+      case "{": {
+        // a { that does not start a quantifier is a literal
+        this.pos++;
+        return "\\{";
+      }
+      case ")":
+        this.fail("unmatched ) in regex");
+    }
+    this.pos++;
+    return this.literal(c.codePointAt(0)!, flags);
+  }
+
+  literal(code: number, flags: Flags): string {
+    if (!this.utf8 && code > 0xff) return "[]"; // never in a byte string
+    if (flags.i) {
+      const ch = String.fromCharCode(code);
+      if (/[A-Za-z]/.test(ch)) return `[${ch.toUpperCase()}${ch.toLowerCase()}]`;
+      if (this.utf8 && ch.toUpperCase() !== ch.toLowerCase()) return `(?i:${hex(code)})`;
+    }
+    if (/[A-Za-z0-9_ ]/.test(String.fromCharCode(code)) && code < 128) {
+      return String.fromCharCode(code);
+    }
+    return hex(code);
+  }
+
+  group(flags: Flags): string {
+    const rest = this.src.slice(this.pos);
+    if (rest.startsWith("(?#")) {
+      const end = this.src.indexOf(")", this.pos);
+      if (end < 0) this.fail("sequence (?#... not terminated");
+      this.pos = end + 1;
+      return null as unknown as string;
+    }
+    if (rest.startsWith("(*")) this.fail("backtracking control verbs are not supported");
+    let m: RegExpExecArray | null;
+    let kind: "capture" | "plain" | "look" | "atomic" | "reset" = "plain";
+    let open = "(?:";
+    let name: string | undefined;
+    let inner = { ...flags };
+    if (!rest.startsWith("(?")) {
+      kind = flags.n ? "plain" : "capture";
+      this.pos += 1;
+    } else if ((m = /^\(\?(?:P?<([A-Za-z_]\w*)>|'([A-Za-z_]\w*)')/.exec(rest)) !== null) {
+      kind = "capture";
+      name = m[1] ?? m[2];
+      this.pos += m[0].length;
+    } else if ((m = /^\(\?(<=|<!|=|!)/.exec(rest)) !== null) {
+      kind = "look";
+      open = `(?${m[1]}`;
+      this.pos += m[0].length;
+    } else if (rest.startsWith("(?>")) {
+      kind = "atomic";
+      this.pos += 3;
+    } else if (rest.startsWith("(?|")) {
+      kind = "reset";
+      this.pos += 3;
+    } else if ((m = /^\(\?(\^?)([a-zA-Z]*)(?:-([a-zA-Z]*))?:/.exec(rest)) !== null) {
+      inner = { ...flags };
+      applyFlags(inner, m[1] === "^", m[2], m[3] ?? "", this);
+      this.pos += m[0].length;
+    } else if (/^\(\?P=/.test(rest)) {
+      const mm = /^\(\?P=([A-Za-z_]\w*)\)/.exec(rest);
+      if (mm === null) this.fail("invalid (?P=name)");
+      this.pos += mm[0].length;
+      return this.namedBackref(mm[1], flags);
+    } else if (/^\(\?(?:\(|\{|\?\{|R\)|[+-]?\d+\)|&|P>)/.test(rest)) {
+      this.fail(
+        rest.startsWith("(?(")
+          ? "conditional expressions (?(...)...) are not supported"
+          : rest.startsWith("(?{") || rest.startsWith("(??{")
+          ? "code blocks (?{...}) are not supported"
+          : "recursion is not supported",
+      );
+    } else {
+      this.fail(`sequence '${rest.slice(0, 3)}...' not recognized`);
+    }
+    let info: GroupInfo | undefined;
+    if (kind === "capture") {
+      this.perlCount++;
+      info = {
+        perl: this.perlCount,
+        regions: [...this.regions],
+        js: `g${this.groups.length}`,
+        name,
+      };
+      this.groups.push(info);
+      open = `(?<${info.js}>`;
+    }
+    const isBehind = open === "(?<=" || open === "(?<!";
+    const isNegLook = open === "(?!" || open === "(?<!";
+    if (isBehind) this.lookbehindDepth++;
+    if (isNegLook) this.regions.push(this.nextRegion++);
+    const body = this.alternation(inner, kind === "reset");
+    if (isNegLook) this.regions.pop();
+    if (isBehind) this.lookbehindDepth--;
+    if (this.src[this.pos] !== ")") this.fail("unmatched ( in regex");
+    this.pos++;
+    if (kind === "atomic") return this.atomic(body);
+    return `${open}${body})`;
+  }
+
+  namedBackref(name: string, flags: Flags): string {
+    const gs = this.groups.filter((g) => g.name === name);
+    if (gs.length === 0) {
+      // a forward reference to a later group of that name
+      if (!new RegExp(`\\(\\?(?:P?<${name}>|'${name}')`).test(this.src)) {
+        this.fail(`reference to nonexistent named group '${name}'`);
+      }
+      this.fail(`forward reference to named group '${name}' is not supported`);
+    }
+    return this.backrefTo(gs, flags);
+  }
+
+  backrefTo(gs: GroupInfo[], flags: Flags): string {
+    if (gs.length > 1 || gs[0].regions.some((r) => !this.regions.includes(r))) {
+      this.fail(
+        "backreference to a group that may not take part in the match (Perl fails it, JavaScript would match it empty)",
+      );
+    }
+    const ref = `\\k<${gs[0].js}>`;
+    return flags.i ? `(?i:${ref})` : ref;
+  }
+
+  numberBackref(n: number, flags: Flags): string {
+    if (n > this.totalGroups || n < 1) this.fail(`reference to nonexistent group \\${n}`);
+    const gs = this.groups.filter((g) => g.perl === n);
+    if (gs.length === 0) this.fail(`forward reference \\${n} is not supported`);
+    return this.backrefTo(gs, flags);
+  }
+
+  escape(flags: Flags): string {
+    const s = this.src;
+    this.pos++;
+    const c = s[this.pos];
+    if (c === undefined) this.fail("trailing \\ in regex");
+    this.pos++;
+    if (this.utf8 && UNICODE_CLASSES[c] !== undefined) {
+      // character semantics: \d \w \s follow Unicode, as Perl's do on character strings
+      const neg = c === c.toUpperCase();
+      return `[${neg ? "^" : ""}${UNICODE_CLASSES[c.toLowerCase()]}]`;
+    }
+    switch (c) {
+      case "d":
+        return emitSet(DIGIT);
+      case "D":
+        return emitSet(complement(DIGIT));
+      case "w":
+        return emitSet(WORD);
+      case "W":
+        return emitSet(complement(WORD));
+      case "s":
+        return emitSet(SPACE);
+      case "S":
+        return emitSet(complement(SPACE));
+      case "h":
+        return emitSet(HSPACE);
+      case "H":
+        return emitSet(complement(HSPACE));
+      case "v":
+        return emitSet(VSPACE);
+      case "V":
+        return emitSet(complement(VSPACE));
+      case "N":
+        if (s[this.pos] === "{") return this.literal(this.namedChar(), flags);
+        return "[^\\n]";
+      case "R":
+        return this.atomic("\\r\\n|" + emitSet(VSPACE));
+      case "b":
+      case "B":
+        if (s[this.pos] === "{") this.fail(`\\${c}{...} is not supported`);
+        return "\\" + c;
+      case "A":
+        return "^";
+      case "z":
+        return "$";
+      case "Z":
+        return "(?=\\n?$)";
+      case "G":
+        this.fail("\\G is not supported");
+        break;
+      case "K":
+        this.fail("\\K is not supported");
+        break;
+      case "X":
+        this.fail("\\X is not supported");
+        break;
+      case "p":
+      case "P":
+        return emitSet(foldIf(this.property(c === "P"), flags));
+      case "k": {
+        const m = /^(?:<(\w+)>|'(\w+)'|\{(\w+)\})/.exec(s.slice(this.pos));
+        if (m === null) this.fail("invalid \\k reference");
+        this.pos += m[0].length;
+        return this.namedBackref(m[1] ?? m[2] ?? m[3], flags);
+      }
+      case "g": {
+        const m = /^(?:\{(-?\d+|\w+)\}|(-?\d+))/.exec(s.slice(this.pos));
+        if (m === null) this.fail("invalid \\g reference");
+        this.pos += m[0].length;
+        const ref = m[1] ?? m[2];
+        if (/^-?\d+$/.test(ref)) {
+          const n = parseInt(ref, 10);
+          return this.numberBackref(n < 0 ? this.perlCount + 1 + n : n, flags);
+        }
+        return this.namedBackref(ref, flags);
+      }
+    }
+    if (c >= "1" && c <= "9") {
+      let digits = c;
+      while (/\d/.test(s[this.pos] ?? "")) digits += s[this.pos++];
+      const n = parseInt(digits, 10);
+      if (n <= 9 || n <= this.totalGroups) return this.numberBackref(n, flags);
+      // \10 and up without that many groups: octal
+      this.pos -= digits.length - 1;
+      return this.literal(this.octalFrom(c), flags);
+    }
+    this.pos--;
+    return this.literal(this.charEscape(), flags);
+  }
+
+  /** Reads an escape that stands for one character (after the backslash). */
+  charEscape(): number {
+    const s = this.src;
+    const c = s[this.pos++];
+    switch (c) {
+      case "t":
+        return 9;
+      case "n":
+        return 10;
+      case "r":
+        return 13;
+      case "f":
+        return 12;
+      case "a":
+        return 7;
+      case "e":
+        return 27;
+      case "0":
+        return this.octalFrom("0");
+      case "x": {
+        if (s[this.pos] === "{") {
+          const end = s.indexOf("}", this.pos);
+          if (end < 0) this.fail("missing right brace on \\x{}");
+          const h = s.slice(this.pos + 1, end).trim().replace(/_/g, "");
+          this.pos = end + 1;
+          return h === "" ? 0 : parseInt(h, 16);
+        }
+        const m = /^[0-9A-Fa-f]{0,2}/.exec(s.slice(this.pos))![0];
+        this.pos += m.length;
+        return m === "" ? 0 : parseInt(m, 16);
+      }
+      case "o": {
+        if (s[this.pos] !== "{") this.fail("missing braces on \\o{}");
+        const end = s.indexOf("}", this.pos);
+        if (end < 0) this.fail("missing right brace on \\o{}");
+        const v = parseInt(s.slice(this.pos + 1, end), 8);
+        this.pos = end + 1;
+        return v;
+      }
+      case "c": {
+        const ch = s[this.pos++];
+        if (ch === undefined) this.fail("character following \\c must be printable ASCII");
+        return ch.toUpperCase().charCodeAt(0) ^ 64;
+      }
+      case "N":
+        return this.namedChar();
+    }
+    if (c >= "1" && c <= "7") return this.octalFrom(c);
+    // any other escaped character stands for itself (\Q \E \L \U included: the
+    // pattern comes from a string at run time, so Perl sees plain letters)
+    return c.codePointAt(0)!;
+  }
+
+  octalFrom(first: string): number {
+    let digits = first;
+    while (digits.length < 3 && /[0-7]/.test(this.src[this.pos] ?? "")) {
+      digits += this.src[this.pos++];
+    }
+    return parseInt(digits, 8);
+  }
+
+  namedChar(): number {
+    const m = /^\{U\+([0-9A-Fa-f]+)\}/.exec(this.src.slice(this.pos));
+    if (m === null) this.fail("\\N{name} is not supported (use \\N{U+hex})");
+    this.pos += m[0].length;
+    return parseInt(m[1], 16);
+  }
+
+  property(negated: boolean): ByteSet {
+    const s = this.src;
+    let name: string;
+    if (s[this.pos] === "{") {
+      const end = s.indexOf("}", this.pos);
+      if (end < 0) this.fail("missing right brace on \\p{}");
+      name = s.slice(this.pos + 1, end).trim();
+      this.pos = end + 1;
+    } else {
+      name = s[this.pos++] ?? "";
+    }
+    if (name.startsWith("^")) {
+      negated = !negated;
+      name = name.slice(1);
+    }
+    name = name.replace(/^Is/, "");
+    try {
+      return propertySet(name, negated);
+    } catch (e) {
+      this.fail((e as Error).message);
+    }
+  }
+
+  /** Parses a character class after `[`; returns its JS text. */
+  classText(flags: Flags): string {
+    const set = new Uint8Array(256);
+    let negated = false;
+    const s = this.src;
+    if (s[this.pos] === "^") {
+      negated = true;
+      this.pos++;
+    }
+    let first = true;
+    let prev: number | undefined; // last single char (for ranges)
+    let extra = ""; // characters above 0xFF (utf8 or \x{...})
+    for (;;) {
+      if (this.pos >= s.length) this.fail("unmatched [ in regex");
+      let c = s[this.pos];
+      if (c === "]" && !first) {
+        this.pos++;
+        break;
+      }
+      first = false;
+      if (flags.xx && (c === " " || c === "\t")) {
+        this.pos++;
+        continue;
+      }
+      if (c === "[") {
+        const m = /^\[:(\^?)([a-z]+):\]/.exec(s.slice(this.pos));
+        if (m !== null) {
+          const p = POSIX[m[2]];
+          if (p === undefined) this.fail(`POSIX class [:${m[2]}:] unknown`);
+          orInto(set, m[1] ? complement(p) : p);
+          this.pos += m[0].length;
+          prev = undefined;
+          continue;
+        }
+        if (/^\[[.=]/.test(s.slice(this.pos))) {
+          this.fail("POSIX syntax [. .] and [= =] is reserved");
+        }
+      }
+      let code: number | undefined;
+      if (c === "\\") {
+        this.pos++;
+        c = s[this.pos];
+        if (this.utf8 && "dws".includes(c)) {
+          this.pos++;
+          extra += UNICODE_CLASSES[c];
+          prev = undefined;
+          continue;
+        }
+        const cls = classEscape(c);
+        if (cls !== undefined) {
+          this.pos++;
+          orInto(set, cls);
+          prev = undefined;
+          continue;
+        }
+        if (c === "p" || c === "P") {
+          this.pos++;
+          orInto(set, this.property(c === "P"));
+          prev = undefined;
+          continue;
+        }
+        if (c === "b") {
+          this.pos++;
+          code = 8;
+        } else if (c === "N" && s[this.pos + 1] !== "{") {
+          this.fail("\\N in a character class must be a named character: \\N{...}");
+        } else if (
+          c === "R" || c === "X" || c === "K" || c === "G" || c === "A" || c === "z" || c === "Z"
+        ) {
+          // Perl treats these as unrecognized escapes (literal letters) in classes
+          this.pos++;
+          code = c.charCodeAt(0);
+        } else code = this.charEscape();
+      } else {
+        code = c.codePointAt(0)!;
+        this.pos += code > 0xffff ? 2 : 1;
+      }
+      // range?
+      if (s[this.pos] === "-" && s[this.pos + 1] !== "]" && s[this.pos + 1] !== undefined) {
+        const save = this.pos;
+        this.pos++;
+        let hi: number | undefined;
+        const d = s[this.pos];
+        if (d === "\\") {
+          this.pos++;
+          if (
+            classEscape(s[this.pos]) !== undefined || s[this.pos] === "p" || s[this.pos] === "P"
+          ) {
+            this.pos = save; // [a-\d]: '-' is literal
+          } else if (s[this.pos] === "b") {
+            this.pos++;
+            hi = 8;
+          } else hi = this.charEscape();
+        } else if (d === "[" && /^\[:\^?[a-z]+:\]/.test(s.slice(this.pos))) {
+          this.pos = save;
+        } else {
+          hi = d.codePointAt(0)!;
+          this.pos += hi > 0xffff ? 2 : 1;
+        }
+        if (hi !== undefined) {
+          if (hi < code) this.fail("invalid [] range in regex");
+          for (let b = code; b <= Math.min(hi, 255); b++) set[b] = 1;
+          if (hi > 255) extra += `${hex(Math.max(code, 256))}-${hex(hi)}`;
+          prev = undefined;
+          continue;
+        }
+      }
+      if (code < 256) set[code] = 1;
+      else extra += hex(code);
+      prev = code;
+    }
+    void prev;
+    let final = flags.i ? foldSet(set) : set;
+    if (negated) final = complement(final);
+    const text = emitSet(final);
+    if (!this.utf8) return text; // above 0xFF: never in a byte string
+    if (negated) {
+      // in utf8 mode a negated class also matches what is above 0xFF and not listed
+      if (text === "[\\s\\S]") return text;
+      return `(?:${text}|[^\\x00-\\xff${extra}])`;
+    }
+    const body = text === "[\\s\\S]" ? "\\s\\S" : text.slice(1, -1);
+    return flags.i ? `(?i:[${body}${extra}])` : `[${body}${extra}]`;
+  }
+}
+
+/** \d \w \s (and their negations) in utf8 mode, as JavaScript class bodies. */
+const UNICODE_CLASSES: Record<string, string> = {
+  d: "\\p{Nd}",
+  D: "\\p{Nd}",
+  w: "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}",
+  W: "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}",
+  s: "\\s\\x85",
+  S: "\\s\\x85",
+};
+
+function classEscape(c: string | undefined): ByteSet | undefined {
+  switch (c) {
+    case "d":
+      return DIGIT;
+    case "D":
+      return complement(DIGIT);
+    case "w":
+      return WORD;
+    case "W":
+      return complement(WORD);
+    case "s":
+      return SPACE;
+    case "S":
+      return complement(SPACE);
+    case "h":
+      return HSPACE;
+    case "H":
+      return complement(HSPACE);
+    case "v":
+      return VSPACE;
+    case "V":
+      return complement(VSPACE);
+  }
+  return undefined;
+}
+
+function orInto(set: ByteSet, other: ByteSet): void {
+  for (let b = 0; b < 256; b++) if (other[b]) set[b] = 1;
+}
+
+function foldIf(set: ByteSet, flags: Flags): ByteSet {
+  return flags.i ? foldSet(set) : set;
+}
+
+function applyFlags(f: Flags, caret: boolean, on: string, off: string, t: Translator): void {
+  if (caret) {
+    f.i =
+      f.m =
+      f.s =
+      f.x =
+      f.xx =
+      f.n =
+        false;
+  }
+  for (const ch of on) {
+    switch (ch) {
+      case "i":
+      case "m":
+      case "s":
+      case "n":
+        f[ch] = true;
+        break;
+      case "x":
+        if (f.x) f.xx = true;
+        f.x = true;
+        break;
+      case "a":
+      case "d":
+      case "l":
+      case "u":
+      case "p":
+        break; // charset modifiers: byte semantics are already ASCII-rule
+      case "o":
+      case "g":
+      case "c":
+      case "e":
+      case "r":
+        break; // match-operator flags Perl ignores (with a warning) inline
+      default:
+        t.fail(`sequence (?${on}...) not recognized`);
+    }
+  }
+  for (const ch of off) {
+    switch (ch) {
+      case "i":
+      case "m":
+      case "s":
+      case "n":
+        f[ch] = false;
+        break;
+      case "x":
+        f.x = f.xx = false;
+        break;
+      default:
+        t.fail(`sequence (?-${off}...) not recognized`);
+    }
+  }
+}
+
+/** Counts Perl capture groups (for \10 vs octal and bounds checks). */
+function countGroups(src: string): number {
+  let n = 0;
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === "\\") {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      continue;
+    }
+    if (c === "[") {
+      inClass = true;
+      if (src[i + 1] === "^") i++;
+      if (src[i + 1] === "]") i++;
+    } else if (c === "(") {
+      if (src[i + 1] !== "?" && src[i + 1] !== "*") n++;
+      else if (/^\(\?(?:P?<[A-Za-z_]|')/.test(src.slice(i, i + 5))) n++;
+    }
+  }
+  return n;
+}
+
+/** Translates and compiles a Perl pattern; throws PerlRegexError when it cannot. */
+export function compilePerlRegex(
+  pattern: string,
+  options: PerlRegexOptions = {},
+): CompiledPerlRegex {
+  const utf8 = options.utf8 === true;
+  const t = new Translator(pattern, utf8);
+  const flags: Flags = { i: false, m: false, s: false, x: false, xx: false, n: false };
+  const source = t.alternation(flags);
+  if (t.pos < pattern.length) {
+    t.fail(pattern[t.pos] === ")" ? "unmatched ) in regex" : "unexpected character");
+  }
+  let regex: RegExp;
+  try {
+    regex = new RegExp(source, utf8 ? "u" : "");
+  } catch (e) {
+    throw new PerlRegexError(`cannot translate '${pattern}': ${(e as Error).message}`);
+  }
+  return makeCompiled(source, regex, t.groups, t.perlCount);
+}
+
+function makeCompiled(
+  source: string,
+  regex: RegExp,
+  groups: GroupInfo[],
+  groupCount: number,
+): CompiledPerlRegex {
+  // JS group index of each emitted group (named groups are numbered in order of '(')
+  const jsIndex = new Map<string, number>();
+  let idx = 0;
+  const re = /\\.|\[(?:\\.|[^\]\\])*\]|\((\?<([A-Za-z_]\w*)>)?(\?)?/g;
+  for (const m of source.matchAll(re)) {
+    if (m[0][0] !== "(") continue;
+    if (m[1] !== undefined) jsIndex.set(m[2], ++idx);
+    else if (m[3] === undefined) ++idx;
+  }
+  // Perl group n -> JS indices
+  const perlToJs: number[][] = Array.from({ length: groupCount + 1 }, () => []);
+  for (const g of groups) perlToJs[g.perl].push(jsIndex.get(g.js)!);
+  const identity = idx === groupCount &&
+    perlToJs.every((l, n) => n === 0 || (l.length === 1 && l[0] === n));
+  const nameToPerl = new Map<string, number[]>();
+  for (const g of groups) {
+    if (g.name === undefined) continue;
+    const l = nameToPerl.get(g.name) ?? [];
+    if (!l.includes(g.perl)) l.push(g.perl);
+    nameToPerl.set(g.name, l);
+  }
+  const names = [...nameToPerl.keys()];
+  const namedList = [...nameToPerl.entries()];
+
+  const exec = (subject: string): PerlRegexMatch | null => {
+    const m = regex.exec(subject);
+    if (m === null) return null;
+    let out: (string | undefined)[];
+    if (identity) out = m as unknown as (string | undefined)[];
+    else {
+      out = new Array(groupCount + 1);
+      out[0] = m[0];
+      for (let n = 1; n <= groupCount; n++) {
+        const l = perlToJs[n];
+        let v: string | undefined;
+        for (let k = 0; k < l.length && v === undefined; k++) v = m[l[k]];
+        out[n] = v;
+      }
+    }
+    let named: Record<string, string | undefined> | null = null;
+    if (namedList.length > 0) {
+      named = {};
+      for (const [name, perls] of namedList) {
+        let v: string | undefined;
+        for (let k = 0; k < perls.length && v === undefined; k++) v = out[perls[k]];
+        named[name] = v;
+      }
+    }
+    return { groups: out, named };
+  };
+  return {
+    source,
+    regex,
+    groupCount,
+    names,
+    exec,
+    test: (subject) => regex.test(subject),
+  };
+}
