@@ -8,7 +8,8 @@
  */
 import { decodeBytes, type TextMode } from "../lang/bytes.ts";
 import type { RuleFile } from "../lang/rules.ts";
-import { loadRuleText, type LoadOptions } from "../lang/rule_compiler.ts";
+import { type LoadOptions, loadRuleText } from "../lang/rule_compiler.ts";
+import { installOperations } from "../engine/operations/mod.ts";
 import { ActionExecutor } from "../engine/action_executor.ts";
 import { type Clock, SystemClock } from "../engine/clock.ts";
 import { Engine } from "../engine/engine.ts";
@@ -108,6 +109,8 @@ export async function runCorrelator(
     actionRuntime.install(executor);
     actionRuntime.attach(e);
     e.actions = executor;
+    e.services.set("patternOptions", loadOptions);
+    installOperations(e, executor);
     e.setRules(loaded.files);
     return e;
   };

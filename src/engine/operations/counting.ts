@@ -1,0 +1,267 @@
+/**
+ * The counting rule types: SingleWithSuppress, SingleWithThreshold and
+ * SingleWith2Thresholds (RULE TYPES). Match variables in the action lists
+ * (and desc2) are substituted when the operation is created, so they come
+ * from the event that started it.
+ *
+ * @module
+ */
+import type { CompiledActionList, Continue, Rule } from "../../lang/rules.ts";
+import type { BindSources } from "../../lang/template.ts";
+import type { BoundActions, Engine } from "../engine.ts";
+import type { EventContext } from "../event.ts";
+import { Operation, OperationStore, operationStore } from "./store.ts";
+
+/** Binds a list for later execution (undefined when there is nothing to run). */
+export function bindList(
+  engine: Engine,
+  list: CompiledActionList | undefined,
+  src: BindSources,
+  desc: string,
+  rule: Rule,
+): BoundActions | undefined {
+  if (list === undefined || list.length === 0) return undefined;
+  return engine.bindActions(list, src, desc, rule);
+}
+
+/** What a matching event of a single-pattern rule gives the operation logic. */
+interface Matched {
+  src: BindSources;
+  desc: string;
+  now: number;
+  store: OperationStore;
+  key: string;
+}
+
+function matchRule(engine: Engine, rule: Rule, ev: EventContext): Matched | null {
+  const part = rule.main!;
+  const m = engine.matchPart(part, ev);
+  if (m === null) return null;
+  rule.matchCount++;
+  const src = engine.sources(part.pattern.setsVars ? m : null, ev);
+  const desc = engine.bindText(rule.desc, src);
+  return {
+    src,
+    desc,
+    now: engine.now(),
+    store: operationStore(engine),
+    key: OperationStore.key(rule.file, rule.index, desc),
+  };
+}
+
+// ------------------------------------------------------- SingleWithSuppress
+
+/** SingleWithSuppress: acts on the first event, then consumes repeats until the window ends. */
+export class SuppressOperation extends Operation {
+  /** Ends silently. */
+  expire(): boolean {
+    return false;
+  }
+}
+
+/** Processor of SingleWithSuppress rules. */
+export function processSingleWithSuppress(
+  engine: Engine,
+  rule: Rule,
+  ev: EventContext,
+): Continue | null {
+  const x = matchRule(engine, rule, ev);
+  if (x === null) return null;
+  if (x.store.getByKey(x.key, x.now) === undefined) {
+    const op = new SuppressOperation(rule, x.desc, x.key, x.now, rule.window);
+    x.store.add(op);
+    op.run(engine, bindList(engine, rule.action, x.src, x.desc, rule));
+  }
+  return rule.main!.cont;
+}
+
+// ------------------------------------------------------ SingleWithThreshold
+
+/** Drops times that are more than `window` seconds old at `now`. */
+function slide(times: number[], now: number, window: number): void {
+  let k = 0;
+  while (k < times.length && now - times[k] > window) k++;
+  if (k > 0) times.splice(0, k);
+}
+
+/** SingleWithThreshold: counts events in a sliding window; acts at the threshold. */
+export class ThresholdOperation extends Operation {
+  /** Occurrence times in the window. */
+  times: number[];
+  /** True once the action ran (further events are consumed). */
+  fired = false;
+
+  /** Creates the operation for its first event. */
+  constructor(
+    rule: Rule,
+    desc: string,
+    key: string,
+    now: number,
+    readonly action: BoundActions | undefined,
+    readonly action2: BoundActions | undefined,
+  ) {
+    super(rule, desc, key, now, rule.window);
+    this.times = [now];
+  }
+
+  /** Counts an event; runs the action when the threshold is reached. */
+  count(engine: Engine, now: number): void {
+    if (this.fired) return;
+    this.times.push(now);
+    this.check(engine);
+  }
+
+  /** Runs the action when the threshold is reached. */
+  check(engine: Engine): void {
+    if (this.fired || this.times.length < this.rule.thresh) return;
+    this.fired = true;
+    this.run(engine, this.action);
+  }
+
+  /** After the action: action2 and the end; before it: the window slides. */
+  expire(engine: Engine, now: number): boolean {
+    if (this.fired) {
+      this.run(engine, this.action2);
+      return false;
+    }
+    slide(this.times, now, this.window);
+    if (this.times.length === 0) return false;
+    this.start = this.times[0];
+    return true;
+  }
+
+  override dropBefore(time: number): void {
+    let k = 0;
+    while (k < this.times.length && this.times[k] < time) k++;
+    if (k > 0) this.times.splice(0, k);
+  }
+
+  override dumpFields(): Record<string, unknown> {
+    return { events: this.times.length, thresh: this.rule.thresh, fired: this.fired };
+  }
+}
+
+/** Processor of SingleWithThreshold rules. */
+export function processSingleWithThreshold(
+  engine: Engine,
+  rule: Rule,
+  ev: EventContext,
+): Continue | null {
+  const x = matchRule(engine, rule, ev);
+  if (x === null) return null;
+  const op = x.store.getByKey(x.key, x.now) as ThresholdOperation | undefined;
+  if (op !== undefined) {
+    op.count(engine, x.now);
+    return rule.main!.cont;
+  }
+  const created = new ThresholdOperation(
+    rule,
+    x.desc,
+    x.key,
+    x.now,
+    bindList(engine, rule.action, x.src, x.desc, rule),
+    bindList(engine, rule.action2, x.src, x.desc, rule),
+  );
+  x.store.add(created);
+  created.check(engine);
+  return rule.main!.cont;
+}
+
+// ---------------------------------------------------- SingleWith2Thresholds
+
+/**
+ * SingleWith2Thresholds: like SingleWithThreshold until the first
+ * threshold; then a second round of window2 seconds in which at most
+ * thresh2 events may come (when one more comes, the window moves to the
+ * second earliest event of the round); when the round ends, action2.
+ */
+export class TwoThresholdOperation extends Operation {
+  /** Occurrence times in the current round. */
+  times: number[];
+  /** 1 before the first threshold, 2 after. */
+  round = 1;
+
+  /** Creates the operation for its first event. */
+  constructor(
+    rule: Rule,
+    desc: string,
+    key: string,
+    now: number,
+    readonly action: BoundActions | undefined,
+    readonly action2: BoundActions | undefined,
+  ) {
+    super(rule, desc, key, now, rule.window);
+    this.times = [now];
+  }
+
+  /** Counts an event of either round. */
+  count(engine: Engine, store: OperationStore, now: number): void {
+    this.times.push(now);
+    if (this.round === 1) this.check(engine, store, now);
+    else if (this.times.length > this.rule.thresh2) {
+      this.times.shift();
+      this.start = this.times.length > 0 ? this.times[0] : now;
+      store.schedule(this);
+    }
+  }
+
+  /** Starts the second round when the first threshold is reached. */
+  check(engine: Engine, store: OperationStore, now: number): void {
+    if (this.round !== 1 || this.times.length < this.rule.thresh) return;
+    this.round = 2;
+    this.times = [];
+    this.start = now;
+    this.window = this.rule.window2;
+    store.schedule(this);
+    this.run(engine, this.action);
+  }
+
+  /** Round 1: the window slides; round 2: action2 and the end. */
+  expire(engine: Engine, now: number): boolean {
+    if (this.round === 2) {
+      this.run(engine, this.action2);
+      return false;
+    }
+    slide(this.times, now, this.window);
+    if (this.times.length === 0) return false;
+    this.start = this.times[0];
+    return true;
+  }
+
+  override dropBefore(time: number): void {
+    let k = 0;
+    while (k < this.times.length && this.times[k] < time) k++;
+    if (k > 0) this.times.splice(0, k);
+  }
+
+  override dumpFields(): Record<string, unknown> {
+    return { round: this.round, events: this.times.length };
+  }
+}
+
+/** Processor of SingleWith2Thresholds rules. */
+export function processSingleWith2Thresholds(
+  engine: Engine,
+  rule: Rule,
+  ev: EventContext,
+): Continue | null {
+  const x = matchRule(engine, rule, ev);
+  if (x === null) return null;
+  const op = x.store.getByKey(x.key, x.now) as TwoThresholdOperation | undefined;
+  if (op !== undefined) {
+    op.count(engine, x.store, x.now);
+    return rule.main!.cont;
+  }
+  const desc2 = engine.bindText(rule.desc2!, x.src);
+  const created = new TwoThresholdOperation(
+    rule,
+    x.desc,
+    x.key,
+    x.now,
+    bindList(engine, rule.action, x.src, x.desc, rule),
+    bindList(engine, rule.action2, x.src, desc2, rule),
+  );
+  x.store.add(created);
+  created.check(engine, x.store, x.now);
+  return rule.main!.cont;
+}

@@ -1,0 +1,157 @@
+/**
+ * EventGroup[N] (RULE TYPES, EVENTGROUP RULE): counts N kinds of events in
+ * a sliding window and acts when every kind reached its threshold (and
+ * the event group string matches egpattern, when given). The patterns are
+ * tried in order; the first that matches decides the kind. countN runs on
+ * every event of kind N with that event's variables; init, action, end and
+ * slide are bound to the event that created the operation.
+ *
+ * @module
+ */
+import type { MatchData, Pattern, PatternInput } from "../../lang/patterns.ts";
+import type { Continue, EventGroupPart, Rule } from "../../lang/rules.ts";
+import { bindMatch, render } from "../../lang/template.ts";
+import type { BoundActions, Engine } from "../engine.ts";
+import type { EventContext } from "../event.ts";
+import { bindList } from "./counting.ts";
+import { Operation, OperationStore, operationStore } from "./store.ts";
+
+/** One observed event: its kind (0-based pattern index), time and token. */
+interface Occurrence {
+  kind: number;
+  time: number;
+  token: string;
+}
+
+/** An EventGroup operation. */
+export class EventGroupOperation extends Operation {
+  /** Observed events in the window, oldest first. */
+  events: Occurrence[] = [];
+  /** True once the action ran (without multact further events are only counted). */
+  fired = false;
+
+  /** Creates the operation. */
+  constructor(
+    rule: Rule,
+    desc: string,
+    key: string,
+    now: number,
+    readonly action: BoundActions | undefined,
+    readonly end: BoundActions | undefined,
+    readonly slideList: BoundActions | undefined,
+  ) {
+    super(rule, desc, key, now, rule.window);
+  }
+
+  /** Records an event and runs the action when all conditions hold. */
+  observe(engine: Engine, o: Occurrence): void {
+    this.events.push(o);
+    if (this.fired && !this.rule.multact) return;
+    if (!this.thresholdsMet() || !this.groupPatternMatches()) return;
+    this.fired = true;
+    this.run(engine, this.action);
+  }
+
+  thresholdsMet(): boolean {
+    const groups = this.rule.groups!;
+    const counts = new Array(groups.length).fill(0);
+    for (const e of this.events) counts[e.kind]++;
+    return groups.every((g, i) => counts[i] >= g.thresh);
+  }
+
+  groupPatternMatches(): boolean {
+    const p = this.rule.egpattern;
+    if (p === undefined) return true;
+    const text = this.events.map((e) => e.token).join(" ");
+    return p.match(groupInput(text, this)) !== null;
+  }
+
+  /** Window over: end (after the action, without multact) or slide. */
+  expire(engine: Engine, now: number): boolean {
+    if (this.fired && !this.rule.multact) {
+      this.run(engine, this.end);
+      return false;
+    }
+    let k = 0;
+    while (k < this.events.length && now - this.events[k].time > this.window) k++;
+    if (k > 0) this.events.splice(0, k);
+    if (this.events.length === 0) {
+      this.run(engine, this.end);
+      return false;
+    }
+    this.start = this.events[0].time;
+    this.run(engine, this.slideList);
+    return true;
+  }
+
+  override dropBefore(time: number): void {
+    let k = 0;
+    while (k < this.events.length && this.events[k].time < time) k++;
+    if (k > 0) this.events.splice(0, k);
+  }
+
+  override dumpFields(): Record<string, unknown> {
+    return { events: this.events.length, fired: this.fired };
+  }
+}
+
+/** The event group string as pattern input (egpattern sets no variables). */
+function groupInput(text: string, op: EventGroupOperation): PatternInput {
+  return {
+    joined: () => text,
+    lines: () => [text],
+    sourceNames: () => "",
+    sourceList: () => [undefined],
+    intContext: undefined,
+    cache: new Map<string, MatchData>(),
+    groupTokens: op.events.map((e) => e.token),
+    groupTimes: op.events.map((e) => e.time),
+  } as unknown as PatternInput;
+}
+
+function firstMatch(
+  engine: Engine,
+  groups: readonly EventGroupPart[],
+  ev: EventContext,
+): { index: number; m: MatchData } | null {
+  for (let i = 0; i < groups.length; i++) {
+    const m = engine.matchPart(groups[i], ev);
+    if (m !== null) return { index: i, m };
+  }
+  return null;
+}
+
+/** Processor of EventGroup rules. */
+export function processEventGroup(engine: Engine, rule: Rule, ev: EventContext): Continue | null {
+  const groups = rule.groups!;
+  const hit = firstMatch(engine, groups, ev);
+  if (hit === null) return null;
+  rule.matchCount++;
+  const part = groups[hit.index];
+  const pattern: Pattern = part.pattern;
+  const src = engine.sources(pattern.setsVars ? hit.m : null, ev);
+  const desc = engine.bindText(rule.desc, src);
+  const store = operationStore(engine);
+  const now = engine.now();
+  const key = OperationStore.key(rule.file, rule.index, desc);
+  let op = store.getByKey(key, now) as EventGroupOperation | undefined;
+  if (op === undefined) {
+    op = new EventGroupOperation(
+      rule,
+      desc,
+      key,
+      now,
+      bindList(engine, rule.action, src, desc, rule),
+      bindList(engine, rule.end, src, desc, rule),
+      bindList(engine, rule.slide, src, desc, rule),
+    );
+    store.add(op);
+    op.run(engine, bindList(engine, rule.init, src, desc, rule));
+  }
+  op.run(engine, bindList(engine, part.count, src, desc, rule));
+  if (!op.ended) {
+    const token = render(bindMatch(part.egtoken, src));
+    op.observe(engine, { kind: hit.index, time: now, token });
+  }
+  return part.cont;
+}

@@ -1,0 +1,165 @@
+/**
+ * Pair and PairWithWindow (RULE TYPES). An event matching the first
+ * pattern starts an operation (or is consumed by the running one); the
+ * operation's own pattern2 is pattern2 with the first match's variables
+ * substituted (quoted for regular expressions, as SEC masks
+ * metacharacters). An event that does not match the first pattern is
+ * offered to every operation of the rule, in creation order; each one
+ * whose pattern2 (and context2) matches runs action2 and ends.
+ *
+ * In desc2, context2 and action2, `$N` come from pattern2 and `%N` from
+ * the first pattern; when pattern2 sets no variables (SubStr...), `$N`
+ * keep the first pattern's values and `%N` stay as written (as SEC does).
+ *
+ * @module
+ */
+import {
+  compilePattern,
+  type MatchData,
+  type Pattern,
+  type PatternOptions,
+} from "../../lang/patterns.ts";
+import type { Continue, Rule } from "../../lang/rules.ts";
+import {
+  bindMatch,
+  type BindSources,
+  type MatchValues,
+  parseTemplate,
+  render,
+} from "../../lang/template.ts";
+import type { BoundActions, Engine } from "../engine.ts";
+import type { EventContext } from "../event.ts";
+import { bindList } from "./counting.ts";
+import { Operation, OperationStore, operationStore } from "./store.ts";
+
+/** A Pair or PairWithWindow operation. */
+export class PairOperation extends Operation {
+  /** Creates the operation. */
+  constructor(
+    rule: Rule,
+    desc: string,
+    key: string,
+    now: number,
+    /** Match variables of the first pattern (null when it sets none). */
+    readonly first: MatchData | null,
+    /** The operation's pattern2. */
+    readonly pattern2: Pattern,
+    /** PairWithWindow: the action run when the window ends without a pair. */
+    readonly timeoutAction: BoundActions | undefined,
+  ) {
+    super(rule, desc, key, now, rule.window);
+  }
+
+  /** Pair ends silently; PairWithWindow runs its action first. */
+  expire(engine: Engine): boolean {
+    this.run(engine, this.timeoutAction);
+    return false;
+  }
+
+  override dumpFields(): Record<string, unknown> {
+    return { pattern2: this.pattern2.source };
+  }
+}
+
+/** Perl's quotemeta on a byte string: every non-word character gets a backslash. */
+export function quotemeta(s: string): string {
+  return s.replace(/[^A-Za-z0-9_]/g, "\\$&");
+}
+
+const QUOTING_KINDS = new Set(["RegExp", "NRegExp"]);
+const compiled = new WeakMap<Rule, Map<string, Pattern>>();
+
+/** The pattern2 of a new operation (compiled once per distinct text). */
+function pattern2For(engine: Engine, rule: Rule, first: MatchData | null): Pattern {
+  const base = rule.second!.pattern;
+  const t = parseTemplate(rule.pattern2Source!);
+  if (!t.hasMatchVars || first === null) return base;
+  const quote = QUOTING_KINDS.has(base.kind);
+  const values: MatchValues = quote
+    ? {
+      num: (k) => quoteOrUndef(first.num(k)),
+      named: (n) => quoteOrUndef(first.named(n)),
+    }
+    : first;
+  const text = render(bindMatch(t, { match: values }));
+  let cache = compiled.get(rule);
+  if (cache === undefined) compiled.set(rule, cache = new Map());
+  let p = cache.get(text);
+  if (p === undefined) {
+    const options = (engine.services.get("patternOptions") ?? {}) as PatternOptions;
+    try {
+      p = compilePattern(base.kind, base.lines, text, rule.second!.varmap, options);
+    } catch (e) {
+      engine.logger.log(
+        2,
+        `Invalid pattern2 '${text}' for rule at ${rule.file}:${rule.line}: ${(e as Error).message}`,
+      );
+      p = base;
+    }
+    if (cache.size > 10_000) cache.clear();
+    cache.set(text, p);
+  }
+  return p;
+}
+
+function quoteOrUndef(v: string | undefined): string | undefined {
+  return v === undefined ? undefined : quotemeta(v);
+}
+
+/** Processor of Pair and PairWithWindow rules. */
+export function processPair(engine: Engine, rule: Rule, ev: EventContext): Continue | null {
+  const main = rule.main!;
+  const store = operationStore(engine);
+  const now = engine.now();
+  const m = engine.matchPart(main, ev);
+  if (m !== null) {
+    rule.matchCount++;
+    const vars = main.pattern.setsVars ? m : null;
+    const src = engine.sources(vars, ev);
+    const desc = engine.bindText(rule.desc, src);
+    const key = OperationStore.key(rule.file, rule.index, desc);
+    if (store.getByKey(key, now) !== undefined) return main.cont;
+    const action = bindList(engine, rule.action, src, desc, rule);
+    const withWindow = rule.type === "PairWithWindow";
+    const op = new PairOperation(
+      rule,
+      desc,
+      key,
+      now,
+      vars,
+      pattern2For(engine, rule, vars),
+      withWindow ? action : undefined,
+    );
+    store.add(op);
+    if (!withWindow) op.run(engine, action);
+    return main.cont;
+  }
+  // not the first pattern: offer the event to the rule's operations
+  const ops = store.ofRule(rule);
+  if (ops.length === 0) return null;
+  const second = rule.second!;
+  let matched = false;
+  for (const o of ops) {
+    const op = o as PairOperation;
+    if (op.ended || store.getByKey(op.key, now) !== op) continue;
+    const m2 = op.pattern2.match(ev);
+    if (m2 === null) continue;
+    const setsVars = op.pattern2.setsVars;
+    if (second.context !== undefined) {
+      const ok = setsVars
+        ? engine.evalContext(second.context, m2, ev, op.first)
+        : engine.evalContext(second.context, op.first, ev, null);
+      if (!ok) continue;
+    }
+    matched = true;
+    const src: BindSources = setsVars
+      ? { ...engine.sources(m2, ev), pair: op.first }
+      : { ...engine.sources(op.first, ev), pair: null };
+    const desc2 = engine.bindText(rule.desc2!, src);
+    store.remove(op);
+    op.run(engine, bindList(engine, rule.action2, src, desc2, rule));
+  }
+  if (!matched) return null;
+  rule.matchCount++;
+  return second.cont;
+}
