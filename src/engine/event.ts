@@ -7,6 +7,10 @@
  */
 import type { MatchData, PatternInput } from "../lang/patterns.ts";
 import type { InputBuffer } from "./input_buffer.ts";
+import { GramIndex } from "../lang/literal_filter.ts";
+
+/** 4-grams of the line being matched (one index: events are processed one at a time). */
+const GRAMS = new GramIndex();
 
 /** Source name SEC gives synthetic and internal events in `$+{_inputsrc}`. */
 export const SYNTHETIC_SOURCE = "synthetic";
@@ -27,6 +31,11 @@ export class EventContext implements PatternInput {
     this.buffer = buffer;
     this.intContext = intContext;
     this.synthetic = synthetic;
+  }
+
+  /** Pre-check for required literals of single-line patterns (literal_filter.ts). */
+  hasGrams(grams: Int32Array): boolean {
+    return GRAMS.ensure(this.buffer.last()).has(grams);
   }
 
   /** The last `n` lines joined with newlines. */

@@ -55,9 +55,9 @@ export function timeVariable(name: string, now: number): string | undefined {
 
 /** Perl's scalar localtime(): "Fri Feb 19 17:54:18 2016". */
 export function perlLocaltime(d: Date): string {
-  return `${WDAYS[d.getDay()]} ${MONTHS[d.getMonth()]} ${
-    String(d.getDate()).padStart(2, " ")
-  } ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())} ${d.getFullYear()}`;
+  return `${WDAYS[d.getDay()]} ${MONTHS[d.getMonth()]} ${String(d.getDate()).padStart(2, " ")} ${
+    pad2(d.getHours())
+  }:${pad2(d.getMinutes())}:${pad2(d.getSeconds())} ${d.getFullYear()}`;
 }
 
 function tzOffset(d: Date, colon: boolean): string {

@@ -11,6 +11,7 @@
 import { type CompiledPerlRegex, compilePerlRegex } from "./perl_regex.ts";
 import type { MatchValues } from "./template.ts";
 import { requiredLiteral } from "./regex_literals.ts";
+import { literalGrams } from "./literal_filter.ts";
 
 /** What a pattern sees of the current event. */
 export interface PatternInput {
@@ -26,6 +27,11 @@ export interface PatternInput {
   readonly intContext: string | undefined;
   /** The pattern match cache of the current event. */
   readonly cache: Map<string, MatchData>;
+  /**
+   * Optional fast pre-check: false when some of the 4-grams (literal_filter.ts)
+   * is missing from the current line, so a literal containing them cannot occur.
+   */
+  hasGrams?(grams: Int32Array): boolean;
 }
 
 /**
@@ -247,6 +253,7 @@ class RegExpPattern implements Pattern {
   readonly #re: CompiledPerlRegex;
   readonly #varmap: VarMap | undefined;
   readonly #literal: string | undefined;
+  readonly #grams: Int32Array | undefined;
   constructor(
     readonly lines: number,
     readonly source: string,
@@ -257,8 +264,11 @@ class RegExpPattern implements Pattern {
     this.#re = re;
     this.#varmap = varmap;
     this.#literal = literal;
+    this.#grams = literal !== undefined && lines === 1 ? literalGrams(literal) : undefined;
   }
   match(input: PatternInput): MatchData | null {
+    const grams = this.#grams;
+    if (grams !== undefined && input.hasGrams !== undefined && !input.hasGrams(grams)) return null;
     const subject = input.joined(this.lines);
     if (this.#literal !== undefined && !subject.includes(this.#literal)) return null;
     const m = this.#re.exec(subject);

@@ -306,7 +306,7 @@ class Translator {
     const q = this.quantifier(flags);
     if (q === null) return atom;
     if (atom === "") this.fail("quantifier follows nothing");
-    const base = `(?:${atom})${q.text}`;
+    const base = `${singleUnit(atom) ? atom : `(?:${atom})`}${q.text}`;
     if (q.mode === "lazy") return base + "?";
     if (q.mode === "possessive") return this.atomic(base);
     return base;
@@ -947,10 +947,11 @@ export function compilePerlRegex(
   const utf8 = options.utf8 === true;
   const t = new Translator(pattern, utf8);
   const flags: Flags = { i: false, m: false, s: false, x: false, xx: false, n: false };
-  const source = t.alternation(flags);
+  let source = t.alternation(flags);
   if (t.pos < pattern.length) {
     t.fail(pattern[t.pos] === ")" ? "unmatched ) in regex" : "unexpected character");
   }
+  source = leadingRunGuard(pattern, utf8) + source;
   let regex: RegExp;
   try {
     regex = new RegExp(source, utf8 ? "u" : "");
@@ -958,6 +959,70 @@ export function compilePerlRegex(
     throw new PerlRegexError(`cannot translate '${pattern}': ${(e as Error).message}`);
   }
   return makeCompiled(source, regex, t.groups, t.perlCount);
+}
+
+/**
+ * A pattern that starts with `C+` (or `(C+)`) for a character class C can
+ * only have its leftmost match start where no C character precedes (a
+ * match one character further left would exist otherwise), so the guard
+ * `(?<!C)` changes no result but spares the regex engine a failing
+ * attempt at every position inside a run of C (`(\S+) foo` on long lines).
+ */
+function leadingRunGuard(pattern: string, utf8: boolean): string {
+  if (utf8) return "";
+  const m = /^(\()?(\\[SsWwDd]|\[(?:\\.|[^\]\\])+\])\+/.exec(pattern);
+  if (m === null) return "";
+  if (m[1] !== undefined && pattern[m[0].length] !== ")") return "";
+  const t = new Translator(pattern, false);
+  if (t.hasTopLevelBar()) return "";
+  let cls: string;
+  try {
+    cls = new Translator(m[2], false).alternation({
+      i: false,
+      m: false,
+      s: false,
+      x: false,
+      xx: false,
+      n: false,
+    });
+  } catch {
+    return "";
+  }
+  return `(?<!${cls})`;
+}
+
+/** True when a quantifier can follow `atom` without a (?:...) around it. */
+function singleUnit(atom: string): boolean {
+  if (/^(?:[^\\[(){}|*+?.^$]|\\x[0-9a-f]{2}|\\u[0-9a-f]{4}|\\[sSdDwWbB])$/.test(atom)) return true;
+  if (atom.startsWith("[")) {
+    for (let i = 1; i < atom.length; i++) {
+      if (atom[i] === "\\") i++;
+      else if (atom[i] === "]") return i === atom.length - 1;
+    }
+    return false;
+  }
+  if (
+    atom.startsWith("(") && !atom.startsWith("(?=") && !atom.startsWith("(?!") &&
+    !atom.startsWith("(?<=") && !atom.startsWith("(?<!")
+  ) {
+    let depth = 0;
+    let inClass = false;
+    for (let i = 0; i < atom.length; i++) {
+      const c = atom[i];
+      if (c === "\\") {
+        i++;
+        continue;
+      }
+      if (inClass) {
+        if (c === "]") inClass = false;
+        continue;
+      }
+      if (c === "[") inClass = true;
+      else if (c === "(") depth++;
+      else if (c === ")" && --depth === 0) return i === atom.length - 1;
+    }
+  }
+  return false;
 }
 
 function makeCompiled(

@@ -8,13 +8,13 @@
  */
 import { parseActionList } from "./action_list.ts";
 import { parseContextExpr } from "./context_expr.ts";
-import { readConfigText, type RawField, type RawRule } from "./config_file.ts";
+import { type RawField, type RawRule, readConfigText } from "./config_file.ts";
 import {
   compilePattern,
-  type Pattern,
-  type PatternOptions,
   parsePatternType,
   parseVarMap,
+  type Pattern,
+  type PatternOptions,
   type VarMap,
 } from "./patterns.ts";
 import type {
@@ -453,7 +453,10 @@ function compileRule(
     case "PairWithWindow": {
       base.second = part("2", true);
       base.pattern2Source = required(block, "pattern2").value;
-      base.desc2 = parseTemplate(required(block, "desc2").value, { actionVars: false, pairVars: true });
+      base.desc2 = parseTemplate(required(block, "desc2").value, {
+        actionVars: false,
+        pairVars: true,
+      });
       base.action2 = reqAction("action2", pairSyntax);
       base.window = win("window", type === "PairWithWindow");
       break;
@@ -515,7 +518,9 @@ function compileActions(
         const problem = options.checkAction!(a);
         if (problem !== undefined) throw new RuleError(problem, f.line);
         for (const v of Object.values(a)) {
-          if (Array.isArray(v) && v.length > 0 && typeof v[0] === "object" && v[0] && "type" in v[0]) {
+          if (
+            Array.isArray(v) && v.length > 0 && typeof v[0] === "object" && v[0] && "type" in v[0]
+          ) {
             visit(v as CompiledActionList);
           }
         }
@@ -537,7 +542,8 @@ function compileActionValue(v: unknown, syntax: TemplateSyntax): unknown {
   if (v !== null && typeof v === "object") {
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      out[k] = k === "type" || k === "kind" || k.startsWith("_") || typeof x !== "string" && typeof x !== "object"
+      out[k] = k === "type" || k === "kind" || k.startsWith("_") ||
+          typeof x !== "string" && typeof x !== "object"
         ? x
         : compileActionValue(x, syntax);
     }

@@ -172,10 +172,26 @@ export class Permissions {
     return this.#run.has(realOrResolved(findProgram(program)));
   }
 
-  /** May the file `name` be written? Standard output ("-") always may. */
+  /**
+   * May the file `name` be written? Standard output ("-") always may. The
+   * answer is kept for a second (resolving the real path on every write
+   * would cost more than the write).
+   */
   mayWrite(name: string): boolean {
     if (name === "-") return true;
     if (this.#write === true) return true;
+    const now = Date.now();
+    const hit = this.#writeCache.get(name);
+    if (hit !== undefined && now - hit.at < 1000) return hit.ok;
+    const ok = this.#checkWrite(name, this.#write);
+    if (this.#writeCache.size > 1000) this.#writeCache.clear();
+    this.#writeCache.set(name, { ok, at: now });
+    return ok;
+  }
+
+  readonly #writeCache = new Map<string, { ok: boolean; at: number }>();
+
+  #checkWrite(name: string, allowed: string[]): boolean {
     const p = path.resolve(name);
     let real = p;
     try {
@@ -183,7 +199,7 @@ export class Permissions {
     } catch {
       // directory missing: the write will fail anyway
     }
-    return this.#write.some((w) => within(p, w) || within(real, w));
+    return allowed.some((w) => within(p, w) || within(real, w));
   }
 
   /** May a TCP or UDP connection go to `host`:`port`? */

@@ -1,0 +1,62 @@
+/**
+ * A fast pre-check for required literals: the set of 4-byte substrings
+ * (4-grams) of the current line, as a hashed bitmap built once per line.
+ * A pattern whose required literal has a 4-gram missing from the line
+ * cannot match, which is decided with a couple of array probes instead of
+ * a substring search per rule. False positives only cost the substring
+ * search that follows; there are no false negatives.
+ *
+ * @module
+ */
+
+const BITS = 12;
+const SIZE = 1 << BITS;
+
+/** Hash of the 4-gram of `s` at `i` (16 bits). */
+export function gramHash(s: string, i: number): number {
+  const h = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 8) | (s.charCodeAt(i + 2) << 16) |
+    (s.charCodeAt(i + 3) << 24);
+  return Math.imul(h, 0x9e3779b1) >>> (32 - BITS);
+}
+
+/** The 4-gram hashes to probe for `literal` (at most 3, spread over it), or undefined when it is shorter than 4. */
+export function literalGrams(literal: string): Int32Array | undefined {
+  const n = literal.length;
+  if (n < 4) return undefined;
+  const at = n === 4 ? [0] : n < 8 ? [0, n - 4] : [0, (n - 4) >> 1, n - 4];
+  return Int32Array.from(at, (i) => gramHash(literal, i));
+}
+
+/** The 4-grams of one line at a time (generation-stamped, so no clearing per line). */
+export class GramIndex {
+  readonly #stamps = new Uint32Array(SIZE);
+  #gen = 0;
+  #line: string | undefined;
+
+  /** Makes the index describe `line` (rebuilt only when the line changed). */
+  ensure(line: string): this {
+    if (line === this.#line) return this;
+    this.#line = line;
+    let gen = ++this.#gen;
+    if (gen === 0xffffffff) {
+      this.#stamps.fill(0);
+      this.#gen = gen = 1;
+    }
+    const st = this.#stamps;
+    const n = line.length - 3;
+    for (let i = 0; i < n; i++) {
+      const h = line.charCodeAt(i) | (line.charCodeAt(i + 1) << 8) |
+        (line.charCodeAt(i + 2) << 16) | (line.charCodeAt(i + 3) << 24);
+      st[Math.imul(h, 0x9e3779b1) >>> (32 - BITS)] = gen;
+    }
+    return this;
+  }
+
+  /** True when every probed 4-gram occurs in the line (the literal may be there). */
+  has(grams: Int32Array): boolean {
+    const st = this.#stamps;
+    const gen = this.#gen;
+    for (let k = 0; k < grams.length; k++) if (st[grams[k]] !== gen) return false;
+    return true;
+  }
+}
