@@ -157,6 +157,7 @@ export class Engine {
     this.files = files;
     this.sets = new Map();
     for (const f of files) {
+      for (const r of f.rules) r.prefilter = prefilterOf(r);
       for (const s of f.joincfset) {
         let list = this.sets.get(s);
         if (list === undefined) this.sets.set(s, list = []);
@@ -276,6 +277,11 @@ export class Engine {
     let i = 0;
     while (i < rules.length) {
       const rule = rules[i];
+      const pf = rule.prefilter;
+      if (pf !== undefined && !ev.hasGrams(pf)) {
+        i++;
+        continue;
+      }
       const proc = this.processors.get(rule.type);
       const cont = proc === undefined ? null : proc(this, rule, ev);
       if (cont === null) {
@@ -461,6 +467,28 @@ function bindActionValue(v: unknown, sources: BindSources): unknown {
     return out;
   }
   return v;
+}
+
+/** Rule types whose only effect on a non-matching event is nothing at all. */
+const SKIPPABLE = new Set<RuleType>([
+  "Single",
+  "SingleWithScript",
+  "SingleWithSuppress",
+  "SingleWithThreshold",
+  "SingleWith2Thresholds",
+  "Suppress",
+  "Jump",
+]);
+
+/**
+ * The 4-grams a line needs for `rule` to possibly match: its pattern's,
+ * when the rule does nothing for events its pattern rejects and no
+ * context expression runs before the pattern.
+ */
+function prefilterOf(rule: Rule): Int32Array | undefined {
+  if (!SKIPPABLE.has(rule.type) || rule.main === undefined) return undefined;
+  if (rule.main.context?.preEvaluated) return undefined;
+  return rule.main.pattern.grams;
 }
 
 function processSingle(engine: Engine, rule: Rule, ev: EventContext): Continue | null {

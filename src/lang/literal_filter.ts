@@ -22,7 +22,7 @@ export function gramHash(s: string, i: number): number {
 /** The 4-gram hashes to probe for `literal` (at most 3, spread over it), or undefined when it is shorter than 4. */
 export function literalGrams(literal: string): Int32Array | undefined {
   const n = literal.length;
-  if (n < 4) return undefined;
+  if (n < 4 || /[^\x00-\xff]/.test(literal)) return undefined;
   const at = n === 4 ? [0] : n < 8 ? [0, n - 4] : [0, (n - 4) >> 1, n - 4];
   return Int32Array.from(at, (i) => gramHash(literal, i));
 }
@@ -43,10 +43,14 @@ export class GramIndex {
       this.#gen = gen = 1;
     }
     const st = this.#stamps;
-    const n = line.length - 3;
-    for (let i = 0; i < n; i++) {
-      const h = line.charCodeAt(i) | (line.charCodeAt(i + 1) << 8) |
-        (line.charCodeAt(i + 2) << 16) | (line.charCodeAt(i + 3) << 24);
+    const n = line.length;
+    if (n < 4) return this;
+    // rolling: each character enters with its low 8 bits, so the value at a
+    // position equals gramHash there whenever those 4 characters are bytes
+    let h = ((line.charCodeAt(0) & 255) << 8) | ((line.charCodeAt(1) & 255) << 16) |
+      (line.charCodeAt(2) << 24);
+    for (let i = 3; i < n; i++) {
+      h = (h >>> 8) | (line.charCodeAt(i) << 24);
       st[Math.imul(h, 0x9e3779b1) >>> (32 - BITS)] = gen;
     }
     return this;

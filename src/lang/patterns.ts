@@ -108,6 +108,12 @@ export interface Pattern {
   /** The pattern text as written. */
   readonly source: string;
   /**
+   * 4-grams (literal_filter.ts) that every line this pattern matches
+   * contains, when known: a line missing one cannot match (single-line,
+   * non-negated patterns only).
+   */
+  readonly grams?: Int32Array;
+  /**
    * Matches the event. Returns null when there is no match, otherwise the
    * match variables (a shared empty MatchData for types without variables).
    */
@@ -233,9 +239,11 @@ class SubStrPattern implements Pattern {
   readonly setsVars = false;
   readonly #needle: string;
   readonly #negated: boolean;
+  readonly grams: Int32Array | undefined;
   constructor(readonly kind: PatternKind, readonly lines: number, readonly source: string) {
     this.#needle = unescapeSubStr(source);
     this.#negated = kind === "NSubStr";
+    this.grams = !this.#negated && lines === 1 ? literalGrams(this.#needle) : undefined;
   }
   match(input: PatternInput): MatchData | null {
     const found = input.joined(this.lines).includes(this.#needle);
@@ -254,6 +262,10 @@ class RegExpPattern implements Pattern {
   readonly #varmap: VarMap | undefined;
   readonly #literal: string | undefined;
   readonly #grams: Int32Array | undefined;
+  /** 4-grams of the required literal (single-line patterns). */
+  get grams(): Int32Array | undefined {
+    return this.#grams;
+  }
   constructor(
     readonly lines: number,
     readonly source: string,

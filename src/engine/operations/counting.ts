@@ -30,7 +30,6 @@ interface Matched {
   desc: string;
   now: number;
   store: OperationStore;
-  key: string;
 }
 
 function matchRule(engine: Engine, rule: Rule, ev: EventContext): Matched | null {
@@ -45,7 +44,6 @@ function matchRule(engine: Engine, rule: Rule, ev: EventContext): Matched | null
     desc,
     now: engine.now(),
     store: operationStore(engine),
-    key: OperationStore.key(rule.file, rule.index, desc),
   };
 }
 
@@ -67,8 +65,8 @@ export function processSingleWithSuppress(
 ): Continue | null {
   const x = matchRule(engine, rule, ev);
   if (x === null) return null;
-  if (x.store.getByKey(x.key, x.now) === undefined) {
-    const op = new SuppressOperation(rule, x.desc, x.key, x.now, rule.window);
+  if (x.store.get(rule, x.desc, x.now) === undefined) {
+    const op = new SuppressOperation(rule, x.desc, x.now, rule.window);
     x.store.add(op);
     op.run(engine, bindList(engine, rule.action, x.src, x.desc, rule));
   }
@@ -95,12 +93,11 @@ export class ThresholdOperation extends Operation {
   constructor(
     rule: Rule,
     desc: string,
-    key: string,
     now: number,
     readonly action: BoundActions | undefined,
     readonly action2: BoundActions | undefined,
   ) {
-    super(rule, desc, key, now, rule.window);
+    super(rule, desc, now, rule.window);
     this.times = [now];
   }
 
@@ -149,7 +146,7 @@ export function processSingleWithThreshold(
 ): Continue | null {
   const x = matchRule(engine, rule, ev);
   if (x === null) return null;
-  const op = x.store.getByKey(x.key, x.now) as ThresholdOperation | undefined;
+  const op = x.store.get(rule, x.desc, x.now) as ThresholdOperation | undefined;
   if (op !== undefined) {
     op.count(engine, x.now);
     return rule.main!.cont;
@@ -157,7 +154,6 @@ export function processSingleWithThreshold(
   const created = new ThresholdOperation(
     rule,
     x.desc,
-    x.key,
     x.now,
     bindList(engine, rule.action, x.src, x.desc, rule),
     bindList(engine, rule.action2, x.src, x.desc, rule),
@@ -185,12 +181,11 @@ export class TwoThresholdOperation extends Operation {
   constructor(
     rule: Rule,
     desc: string,
-    key: string,
     now: number,
     readonly action: BoundActions | undefined,
     readonly action2: BoundActions | undefined,
   ) {
-    super(rule, desc, key, now, rule.window);
+    super(rule, desc, now, rule.window);
     this.times = [now];
   }
 
@@ -247,7 +242,7 @@ export function processSingleWith2Thresholds(
 ): Continue | null {
   const x = matchRule(engine, rule, ev);
   if (x === null) return null;
-  const op = x.store.getByKey(x.key, x.now) as TwoThresholdOperation | undefined;
+  const op = x.store.get(rule, x.desc, x.now) as TwoThresholdOperation | undefined;
   if (op !== undefined) {
     op.count(engine, x.store, x.now);
     return rule.main!.cont;
@@ -256,7 +251,6 @@ export function processSingleWith2Thresholds(
   const created = new TwoThresholdOperation(
     rule,
     x.desc,
-    x.key,
     x.now,
     bindList(engine, rule.action, x.src, x.desc, rule),
     bindList(engine, rule.action2, x.src, desc2, rule),

@@ -29,36 +29,46 @@ export class EventGroupOperation extends Operation {
   events: Occurrence[] = [];
   /** True once the action ran (without multact further events are only counted). */
   fired = false;
+  /** Events of each kind in the window. */
+  readonly counts: number[];
 
   /** Creates the operation. */
   constructor(
     rule: Rule,
     desc: string,
-    key: string,
     now: number,
     readonly action: BoundActions | undefined,
     readonly end: BoundActions | undefined,
     readonly slideList: BoundActions | undefined,
   ) {
-    super(rule, desc, key, now, rule.window);
+    super(rule, desc, now, rule.window);
+    this.counts = new Array(rule.groups!.length).fill(0);
   }
 
   /** Records an event and runs the action when all conditions hold. */
   observe(engine: Engine, o: Occurrence): void {
     this.events.push(o);
+    this.counts[o.kind]++;
     if (this.fired && !this.rule.multact) return;
     if (!this.thresholdsMet() || !this.groupPatternMatches()) return;
     this.fired = true;
     this.run(engine, this.action);
   }
 
+  /** True when every kind reached its threshold. */
   thresholdsMet(): boolean {
     const groups = this.rule.groups!;
-    const counts = new Array(groups.length).fill(0);
-    for (const e of this.events) counts[e.kind]++;
-    return groups.every((g, i) => counts[i] >= g.thresh);
+    for (let i = 0; i < groups.length; i++) if (this.counts[i] < groups[i].thresh) return false;
+    return true;
   }
 
+  /** Forgets the `k` oldest events. */
+  #drop(k: number): void {
+    for (let i = 0; i < k; i++) this.counts[this.events[i].kind]--;
+    this.events.splice(0, k);
+  }
+
+  /** True when there is no egpattern or the event group string matches it. */
   groupPatternMatches(): boolean {
     const p = this.rule.egpattern;
     if (p === undefined) return true;
@@ -74,7 +84,7 @@ export class EventGroupOperation extends Operation {
     }
     let k = 0;
     while (k < this.events.length && now - this.events[k].time > this.window) k++;
-    if (k > 0) this.events.splice(0, k);
+    if (k > 0) this.#drop(k);
     if (this.events.length === 0) {
       this.run(engine, this.end);
       return false;
@@ -87,7 +97,7 @@ export class EventGroupOperation extends Operation {
   override dropBefore(time: number): void {
     let k = 0;
     while (k < this.events.length && this.events[k].time < time) k++;
-    if (k > 0) this.events.splice(0, k);
+    if (k > 0) this.#drop(k);
   }
 
   override dumpFields(): Record<string, unknown> {
@@ -133,13 +143,11 @@ export function processEventGroup(engine: Engine, rule: Rule, ev: EventContext):
   const desc = engine.bindText(rule.desc, src);
   const store = operationStore(engine);
   const now = engine.now();
-  const key = OperationStore.key(rule.file, rule.index, desc);
-  let op = store.getByKey(key, now) as EventGroupOperation | undefined;
+  let op = store.get(rule, desc, now) as EventGroupOperation | undefined;
   if (op === undefined) {
     op = new EventGroupOperation(
       rule,
       desc,
-      key,
       now,
       bindList(engine, rule.action, src, desc, rule),
       bindList(engine, rule.end, src, desc, rule),

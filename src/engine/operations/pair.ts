@@ -38,7 +38,6 @@ export class PairOperation extends Operation {
   constructor(
     rule: Rule,
     desc: string,
-    key: string,
     now: number,
     /** Match variables of the first pattern (null when it sets none). */
     readonly first: MatchData | null,
@@ -47,7 +46,7 @@ export class PairOperation extends Operation {
     /** PairWithWindow: the action run when the window ends without a pair. */
     readonly timeoutAction: BoundActions | undefined,
   ) {
-    super(rule, desc, key, now, rule.window);
+    super(rule, desc, now, rule.window);
   }
 
   /** Pair ends silently; PairWithWindow runs its action first. */
@@ -117,14 +116,12 @@ export function processPair(engine: Engine, rule: Rule, ev: EventContext): Conti
     const vars = main.pattern.setsVars ? m : null;
     const src = engine.sources(vars, ev);
     const desc = engine.bindText(rule.desc, src);
-    const key = OperationStore.key(rule.file, rule.index, desc);
-    if (store.getByKey(key, now) !== undefined) return main.cont;
+    if (store.get(rule, desc, now) !== undefined) return main.cont;
     const action = bindList(engine, rule.action, src, desc, rule);
     const withWindow = rule.type === "PairWithWindow";
     const op = new PairOperation(
       rule,
       desc,
-      key,
       now,
       vars,
       pattern2For(engine, rule, vars),
@@ -135,13 +132,12 @@ export function processPair(engine: Engine, rule: Rule, ev: EventContext): Conti
     return main.cont;
   }
   // not the first pattern: offer the event to the rule's operations
-  const ops = store.ofRule(rule);
-  if (ops.length === 0) return null;
+  if (!store.hasOperations(rule)) return null;
   const second = rule.second!;
   let matched = false;
-  for (const o of ops) {
+  for (const o of store.ofRule(rule)) {
     const op = o as PairOperation;
-    if (op.ended || store.getByKey(op.key, now) !== op) continue;
+    if (op.ended || store.get(rule, op.desc, now) !== op) continue;
     const m2 = op.pattern2.match(ev);
     if (m2 === null) continue;
     const setsVars = op.pattern2.setsVars;

@@ -29,12 +29,16 @@ export abstract class Operation implements Scheduled {
   constructor(
     readonly rule: Rule,
     readonly desc: string,
-    readonly key: string,
     now: number,
     window: number,
   ) {
     this.start = now;
     this.window = window;
+  }
+
+  /** The operation ID as SEC shows it: file | rule number | description. */
+  get key(): string {
+    return `${this.rule.file} | ${this.rule.index} | ${this.desc}`;
   }
 
   /** True when the window is over at `now`. */
@@ -64,13 +68,13 @@ export abstract class Operation implements Scheduled {
   }
 }
 
-/** Holds all operations of an engine. */
+/** Holds all operations of an engine, indexed by rule and description. */
 export class OperationStore {
   readonly #engine: Engine;
-  readonly #byKey = new Map<string, Operation>();
   readonly #byRule = new Map<Rule, Map<string, Operation>>();
   readonly #heap = new TimerHeap<Operation>();
   #seq = 0;
+  #size = 0;
 
   /** Creates the store of `engine`. */
   constructor(engine: Engine) {
@@ -79,12 +83,7 @@ export class OperationStore {
 
   /** Number of live operations. */
   get size(): number {
-    return this.#byKey.size;
-  }
-
-  /** The key of an operation of `rule` with description `desc`. */
-  static key(file: string, index: number, desc: string): string {
-    return `${file}\u0000${index}\u0000${desc}`;
+    return this.#size;
   }
 
   /**
@@ -93,12 +92,7 @@ export class OperationStore {
    * depends on when the last timer tick happened.
    */
   get(rule: Rule, desc: string, now: number): Operation | undefined {
-    return this.getByKey(OperationStore.key(rule.file, rule.index, desc), now);
-  }
-
-  /** Like `get`, by key. */
-  getByKey(key: string, now: number): Operation | undefined {
-    const op = this.#byKey.get(key);
+    const op = this.#byRule.get(rule)?.get(desc);
     if (op === undefined) return undefined;
     if (op.overAt(now)) {
       this.#expire(op, now);
@@ -107,19 +101,23 @@ export class OperationStore {
     return op;
   }
 
-  /** Live operations of a rule, in creation order. */
-  ofRule(rule: Rule): Operation[] {
-    const m = this.#byRule.get(rule);
-    return m === undefined ? [] : [...m.values()];
+  /** Live operations of a rule, in creation order (a live view: removal while iterating is safe). */
+  ofRule(rule: Rule): Iterable<Operation> {
+    return this.#byRule.get(rule)?.values() ?? [];
+  }
+
+  /** True when the rule has live operations. */
+  hasOperations(rule: Rule): boolean {
+    return this.#byRule.has(rule);
   }
 
   /** Registers a new operation. */
   add(op: Operation): void {
     op.seq = this.#seq++;
-    this.#byKey.set(op.key, op);
     let m = this.#byRule.get(op.rule);
     if (m === undefined) this.#byRule.set(op.rule, m = new Map());
-    m.set(op.key, op);
+    if (!m.has(op.desc)) this.#size++;
+    m.set(op.desc, op);
     this.schedule(op);
   }
 
@@ -132,10 +130,10 @@ export class OperationStore {
   remove(op: Operation): void {
     if (op.ended) return;
     op.ended = true;
-    if (this.#byKey.get(op.key) === op) this.#byKey.delete(op.key);
     const m = this.#byRule.get(op.rule);
-    if (m !== undefined && m.get(op.key) === op) {
-      m.delete(op.key);
+    if (m !== undefined && m.get(op.desc) === op) {
+      m.delete(op.desc);
+      this.#size--;
       if (m.size === 0) this.#byRule.delete(op.rule);
     }
   }
@@ -162,23 +160,27 @@ export class OperationStore {
   /** Terminates the operations of rules from `file` (soft restart); returns how many. */
   terminateFile(file: string): number {
     let n = 0;
-    for (const op of [...this.#byKey.values()]) {
-      if (op.rule.file !== file) continue;
-      this.remove(op);
-      n++;
+    for (const [rule, m] of [...this.#byRule]) {
+      if (rule.file !== file) continue;
+      for (const op of [...m.values()]) {
+        this.remove(op);
+        n++;
+      }
     }
     return n;
   }
 
   /** Live operations in creation order. */
   all(): Operation[] {
-    return [...this.#byKey.values()].sort((a, b) => a.seq - b.seq);
+    const out: Operation[] = [];
+    for (const m of this.#byRule.values()) out.push(...m.values());
+    return out.sort((a, b) => a.seq - b.seq);
   }
 
   /** Dump entries: one per live operation. */
   dumpEntries(): Record<string, unknown>[] {
     return this.all().map((op) => ({
-      key: `${op.rule.file} | ${op.rule.index} | ${op.desc}`,
+      key: op.key,
       type: op.rule.type,
       file: op.rule.file,
       rule: op.rule.index,

@@ -25,10 +25,16 @@ export function targetIndices(engine: Engine, rule: Rule, offset: string | undef
   return idx >= 0 && idx < count ? [idx] : [];
 }
 
+/** The rule with index `idx` in the file of `rule`. */
+function ruleAt(engine: Engine, rule: Rule, idx: number): Rule | undefined {
+  return idx === rule.index ? rule : fileOf(engine, rule)?.rules[idx];
+}
+
 function find(engine: Engine, rule: Rule, offset: string, desc: string): Operation | undefined {
   const [idx] = targetIndices(engine, rule, offset);
-  if (idx === undefined) return undefined;
-  return operationStore(engine).getByKey(OperationStore.key(rule.file, idx, desc), engine.now());
+  const target = idx === undefined ? undefined : ruleAt(engine, rule, idx);
+  if (target === undefined) return undefined;
+  return operationStore(engine).get(target, desc, engine.now());
 }
 
 /** Installs reset, getwpos and setwpos into the executor. */
@@ -41,7 +47,8 @@ export function installWindowActions(x: ActionExecutor): void {
     const store = operationStore(f.engine);
     const now = f.engine.now();
     for (const idx of targetIndices(f.engine, rule, offset)) {
-      const op = store.getByKey(OperationStore.key(rule.file, idx, desc), now);
+      const target = ruleAt(f.engine, rule, idx);
+      const op = target === undefined ? undefined : store.get(target, desc, now);
       if (op === undefined) continue;
       f.engine.logger.log(6, `Terminating event correlation operation '${desc}'`);
       store.remove(op);
