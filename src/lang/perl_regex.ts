@@ -146,6 +146,34 @@ function propertySet(name: string, negated: boolean): ByteSet {
   return negated ? complement(set) : set;
 }
 
+/** Where an atom started: to see what it contains once parsed. */
+interface AtomMark {
+  /** Groups defined before it. */
+  groups: number;
+  /** First region id it may have opened. */
+  region: number;
+  /** emptyFirst count before it. */
+  emptyFirst: number;
+  /** Least and greatest length the atom can match. */
+  minW: number;
+  maxW: number;
+}
+
+/** A parsed quantifier. */
+interface Quantifier {
+  text: string;
+  min: number;
+  max: number;
+  mode: "greedy" | "lazy" | "possessive";
+}
+
+/** Matches `{n}`, `{n,}`, `{n,m}`, `{,m}` (Perl 5.34+) at `pos`, or null (then `{` is literal). */
+function quantifierBraces(src: string, pos: number): RegExpExecArray | null {
+  const m = /^\{[ \t]*(\d*)[ \t]*(,?)[ \t]*(\d*)[ \t]*\}/.exec(src.slice(pos, pos + 40));
+  if (m === null || (m[1] === "" && m[3] === "") || (m[1] === "" && m[2] === "")) return null;
+  return m;
+}
+
 interface GroupInfo {
   /** Perl group number. */
   perl: number;
@@ -155,6 +183,8 @@ interface GroupInfo {
   js: string;
   /** Perl name, if any. */
   name?: string;
+  /** True while its body is being parsed. */
+  open?: boolean;
 }
 
 /** Translates a Perl pattern (see the module doc). */
@@ -172,6 +202,13 @@ class Translator {
   regions: number[] = [];
   nextRegion = 0;
   lookbehindDepth = 0;
+  /** End of the last plain letter escape (a literal `{` may not follow one). */
+  letterEscapeEnd = -1;
+  /** Whether the atom or sequence just parsed can match the empty string. */
+  minW = 0;
+  maxW = 0;
+  /** Count of constructs that may prefer an empty match over a longer one (lazy quantifiers, a nullable alternative before others). */
+  emptyFirst = 0;
 
   constructor(src: string, utf8: boolean) {
     this.src = src;
@@ -189,19 +226,26 @@ class Translator {
     const start = this.perlCount;
     let maxCount = start;
     const hasAlt = this.hasTopLevelBar();
+    let minW = Infinity;
+    let maxW = 0;
     for (;;) {
       if (branchReset) this.perlCount = start;
       if (hasAlt) this.regions.push(this.nextRegion++);
       alts.push(this.sequence(flags));
       if (hasAlt) this.regions.pop();
       maxCount = Math.max(maxCount, this.perlCount);
+      minW = Math.min(minW, this.minW);
+      maxW = Math.max(maxW, this.maxW);
       if (this.src[this.pos] === "|") {
+        if (this.minW === 0) this.emptyFirst++;
         this.pos++;
         continue;
       }
       break;
     }
     if (branchReset) this.perlCount = maxCount;
+    this.minW = minW;
+    this.maxW = maxW;
     return alts.join("|");
   }
 
@@ -236,19 +280,32 @@ class Translator {
   sequence(outer: Flags): string {
     const flags = { ...outer };
     let out = "";
+    let minW = 0;
+    let maxW = 0;
     while (this.pos < this.src.length) {
       const c = this.src[this.pos];
       if (c === "|" || c === ")") break;
       if (flags.x && this.skipExtended()) continue;
       const inlineFlags = this.inlineModifiers(flags);
       if (inlineFlags) continue;
-      const optional = this.peekQuantifierAfterAtom();
-      if (optional) this.regions.push(this.nextRegion++);
+      const mark: AtomMark = {
+        groups: this.groups.length,
+        region: this.nextRegion,
+        emptyFirst: this.emptyFirst,
+        minW: 1,
+        maxW: 1,
+      };
+      this.minW = this.maxW = 1; // most atoms match one character
       const atom = this.atom(flags);
-      if (optional) this.regions.pop();
       if (atom === null) continue;
-      out += this.quantified(atom, flags);
+      mark.minW = this.minW;
+      mark.maxW = this.maxW;
+      out += this.quantified(atom, flags, mark);
+      minW += this.minW;
+      maxW += this.maxW;
     }
+    this.minW = minW;
+    this.maxW = maxW;
     return out;
   }
 
@@ -277,79 +334,106 @@ class Translator {
     return true;
   }
 
-  /** True when the atom starting here is followed by a quantifier allowing zero repetitions. */
-  peekQuantifierAfterAtom(): boolean {
-    // cheap look: only for groups (the only atoms containing groups)
-    if (this.src[this.pos] !== "(") return false;
-    let depth = 0;
-    let i = this.pos;
-    let inClass = false;
-    for (; i < this.src.length; i++) {
-      const c = this.src[i];
-      if (c === "\\") {
-        i++;
-        continue;
-      }
-      if (inClass) {
-        if (c === "]") inClass = false;
-        continue;
-      }
-      if (c === "[") inClass = true;
-      else if (c === "(") depth++;
-      else if (c === ")" && --depth === 0) break;
-    }
-    const q = this.src.slice(i + 1, i + 12);
-    return /^(?:[?*]|\{0*(?:,|\}|,\d*\})|\{,)/.test(q) || /^\{0+,?\d*\}/.test(q);
-  }
-
-  quantified(atom: string, flags: Flags): string {
+  /**
+   * Applies the quantifier that follows an atom, if any. JavaScript and
+   * Perl differ on repetitions in two ways, handled here: JavaScript
+   * clears the captures of a repeated group at each repetition (Perl keeps
+   * those of earlier ones), and JavaScript refuses an optional repetition
+   * that matches empty (Perl accepts it and ends the loop). `X?` is
+   * rewritten as `(?:X|)`, which has Perl's meaning; the other cases that
+   * would differ are rejected.
+   */
+  quantified(atom: string, flags: Flags, mark: AtomMark): string {
     const q = this.quantifier(flags);
     if (q === null) return atom;
     if (atom === "") this.fail("quantifier follows nothing");
+    const hasGroups = this.groups.length > mark.groups;
+    if (q.max > 1 && hasGroups && q.min <= q.max) {
+      for (let k = mark.groups; k < this.groups.length; k++) {
+        if (this.groups[k].regions.some((r) => r >= mark.region)) {
+          this.fail(
+            `capture group $${
+              this.groups[k].perl
+            } is not set on every repetition of its repeated group (Perl keeps the value of an earlier repetition, JavaScript clears it)`,
+          );
+        }
+      }
+    }
+    if (q.min === 0 || q.min > q.max) {
+      // the groups inside may not take part
+      const region = this.nextRegion++;
+      for (let k = mark.groups; k < this.groups.length; k++) this.groups[k].regions.push(region);
+    }
+    if (q.min > q.max) {
+      // Perl: "Quantifier {n,m} with n > m can't match"
+      this.minW = this.maxW = 0;
+      return `(?!)(?:${atom})`;
+    }
+    this.minW = mark.minW * q.min;
+    this.maxW = mark.maxW === 0 ? 0 : mark.maxW * q.max;
+    if (q.max > q.min && mark.minW === 0 && (hasGroups || this.emptyFirst > mark.emptyFirst)) {
+      if (q.max === 1) {
+        const alt = q.mode === "lazy" ? `(?:|${atom})` : `(?:${atom}|)`;
+        return q.mode === "possessive" ? this.atomic(alt) : alt;
+      }
+      this.fail(
+        "a repeated group that can match the empty string, with captures or lazy parts inside (Perl and JavaScript end such loops differently)",
+      );
+    }
     const base = `${singleUnit(atom) ? atom : `(?:${atom})`}${q.text}`;
-    if (q.mode === "lazy") return base + "?";
+    if (q.mode === "lazy") {
+      this.emptyFirst++;
+      return base + "?";
+    }
     if (q.mode === "possessive") return this.atomic(base);
     return base;
   }
 
   atomic(inner: string): string {
+    if (this.lookbehindDepth > 0) {
+      this.fail("atomic group or possessive quantifier inside a lookbehind is not supported");
+    }
     const name = `h${this.helperCount++}`;
     return `(?=(?<${name}>${inner}))\\k<${name}>`;
   }
 
-  quantifier(flags: Flags): { text: string; mode: "greedy" | "lazy" | "possessive" } | null {
+  quantifier(flags: Flags): Quantifier | null {
     if (flags.x) { while (this.pos < this.src.length && this.skipExtended()); }
     const c = this.src[this.pos];
     let text: string;
+    let min: number;
+    let max: number;
     if (c === "*" || c === "+" || c === "?") {
       text = c;
+      min = c === "+" ? 1 : 0;
+      max = c === "?" ? 1 : Infinity;
       this.pos++;
     } else if (c === "{") {
-      const m = /^\{\s*(\d*)\s*(,?)\s*(\d*)\s*\}/.exec(this.src.slice(this.pos));
-      if (m === null || (m[1] === "" && m[3] === "") || (m[1] === "" && m[2] === "")) return null;
-      const min = m[1] === "" ? 0 : parseInt(m[1], 10);
-      if (m[2] === "") text = `{${min}}`;
-      else if (m[3] === "") text = `{${min},}`;
-      else {
-        const max = parseInt(m[3], 10);
-        if (max < min) this.fail("can't do {n,m} with n > m");
-        text = `{${min},${max}}`;
+      const m = quantifierBraces(this.src, this.pos);
+      if (m === null) return null;
+      min = m[1] === "" ? 0 : parseInt(m[1], 10);
+      max = m[2] === "" ? min : m[3] === "" ? Infinity : parseInt(m[3], 10);
+      if (min >= 65535 || (max !== Infinity && max >= 65535)) {
+        this.fail("quantifier in {,} bigger than 65534");
       }
+      text = max === min ? `{${min}}` : max === Infinity ? `{${min},}` : `{${min},${max}}`;
       this.pos += m[0].length;
     } else return null;
-    if (this.lookbehindDepth > 0 && (text === "*" || text === "+" || /,\}$/.test(text))) {
-      this.fail("lookbehind longer than 255 not implemented");
-    }
     const next = this.src[this.pos];
-    if (next === "?") {
+    let mode: Quantifier["mode"] = "greedy";
+    if (next === "?" || next === "+") {
+      if (min > max) this.fail("quantifier follows nothing");
       this.pos++;
-      return { text, mode: "lazy" };
+      mode = next === "?" ? "lazy" : "possessive";
     }
-    if (next === "+") {
-      this.pos++;
-      return { text, mode: "possessive" };
+    const after = this.src[this.pos];
+    if (
+      after === "*" || after === "+" || after === "?" ||
+      (after === "{" && quantifierBraces(this.src, this.pos) !== null)
+    ) {
+      this.fail("nested quantifiers in regex");
     }
-    return { text, mode: "greedy" };
+    return { text, min, max, mode };
   }
 
   /** Parses one atom; returns its JS text, or null for something that emits nothing. */
@@ -366,9 +450,11 @@ class Translator {
         return flags.s ? "[\\s\\S]" : "[^\\n]";
       case "^":
         this.pos++;
+        this.minW = this.maxW = 0;
         return flags.m ? "(?:^|(?<=\\n)(?!$))" : "^";
       case "$":
         this.pos++;
+        this.minW = this.maxW = 0;
         return flags.m ? "(?=\\n|$)" : "(?=\\n?$)";
       case "\\":
         return this.escape(flags);
@@ -378,7 +464,10 @@ class Translator {
         this.fail("quantifier follows nothing");
         break;
       case "{": {
-        // a { that does not start a quantifier is a literal
+        // a { that does not start a quantifier is a literal, except right after \d, \n, ...
+        if (this.letterEscapeEnd === this.pos) {
+          this.fail("unescaped left brace in regex is illegal here");
+        }
         this.pos++;
         return "\\{";
       }
@@ -469,9 +558,20 @@ class Translator {
     const isNegLook = open === "(?!" || open === "(?<!";
     if (isBehind) this.lookbehindDepth++;
     if (isNegLook) this.regions.push(this.nextRegion++);
+    const groupsBefore = this.groups.length;
+    if (info !== undefined) info.open = true;
     const body = this.alternation(inner, kind === "reset");
+    if (info !== undefined) info.open = false;
     if (isNegLook) this.regions.pop();
-    if (isBehind) this.lookbehindDepth--;
+    if (isBehind) {
+      this.lookbehindDepth--;
+      if (this.maxW > 255) this.fail("lookbehind longer than 255 not implemented");
+      if (open === "(?<=" && this.minW !== this.maxW && this.groups.length > groupsBefore) {
+        // Perl tries the longest lookbehind first and matches forwards; JavaScript matches backwards
+        this.fail("capture group inside a variable-length lookbehind is not supported");
+      }
+    }
+    if (kind === "look") this.minW = this.maxW = 0;
     if (this.src[this.pos] !== ")") this.fail("unmatched ( in regex");
     this.pos++;
     if (kind === "atomic") return this.atomic(body);
@@ -496,6 +596,17 @@ class Translator {
         "backreference to a group that may not take part in the match (Perl fails it, JavaScript would match it empty)",
       );
     }
+    if (this.lookbehindDepth > 0) {
+      this.fail("lookbehind longer than 255 not implemented (a backreference)");
+    }
+    const open = gs.find((g) => g.open);
+    if (open !== undefined) {
+      this.fail(
+        `backreference to group $${open.perl} from inside that group (Perl uses an earlier repetition's value or fails, JavaScript matches empty)`,
+      );
+    }
+    this.minW = 0;
+    this.maxW = Infinity;
     const ref = `\\k<${gs[0].js}>`;
     return flags.i ? `(?i:${ref})` : ref;
   }
@@ -507,7 +618,17 @@ class Translator {
     return this.backrefTo(gs, flags);
   }
 
+  /** Parses an escape outside a class (noting where a plain letter escape like `\d` ends). */
   escape(flags: Flags): string {
+    const start = this.pos;
+    const out = this.escapeBody(flags);
+    if (this.pos === start + 2 && /[A-Za-z]/.test(this.src[start + 1])) {
+      this.letterEscapeEnd = this.pos;
+    }
+    return out;
+  }
+
+  escapeBody(flags: Flags): string {
     const s = this.src;
     this.pos++;
     const c = s[this.pos];
@@ -540,19 +661,28 @@ class Translator {
       case "V":
         return emitSet(complement(VSPACE));
       case "N":
-        if (s[this.pos] === "{") return this.literal(this.namedChar(), flags);
+        if (s[this.pos] === "{" && quantifierBraces(s, this.pos) === null) {
+          return this.literal(this.namedChar(), flags);
+        }
         return "[^\\n]";
       case "R":
+        this.maxW = 2;
+        // atomic in Perl; inside a lookbehind (a yes/no test) the plain alternation does
+        if (this.lookbehindDepth > 0) return "(?:\\r\\n|" + emitSet(VSPACE) + ")";
         return this.atomic("\\r\\n|" + emitSet(VSPACE));
       case "b":
       case "B":
         if (s[this.pos] === "{") this.fail(`\\${c}{...} is not supported`);
+        this.minW = this.maxW = 0;
         return "\\" + c;
       case "A":
+        this.minW = this.maxW = 0;
         return "^";
       case "z":
+        this.minW = this.maxW = 0;
         return "$";
       case "Z":
+        this.minW = this.maxW = 0;
         return "(?=\\n?$)";
       case "G":
         this.fail("\\G is not supported");
@@ -969,7 +1099,8 @@ export function compilePerlRegex(
  * attempt at every position inside a run of C (`(\S+) foo` on long lines).
  */
 function leadingRunGuard(pattern: string, utf8: boolean): string {
-  if (utf8) return "";
+  // a backreference sees the group's text, which a match starting further left changes
+  if (utf8 || /\\[1-9gk]|\(\?P=/.test(pattern)) return "";
   const m = /^(\()?(\\[SsWwDd]|\[(?:\\.|[^\]\\])+\])\+/.exec(pattern);
   if (m === null) return "";
   if (m[1] !== undefined && pattern[m[0].length] !== ")") return "";
@@ -993,7 +1124,7 @@ function leadingRunGuard(pattern: string, utf8: boolean): string {
 
 /** True when a quantifier can follow `atom` without a (?:...) around it. */
 function singleUnit(atom: string): boolean {
-  if (/^(?:[^\\[(){}|*+?.^$]|\\x[0-9a-f]{2}|\\u[0-9a-f]{4}|\\[sSdDwWbB])$/.test(atom)) return true;
+  if (/^(?:[^\\[(){}|*+?.^$]|\\x[0-9a-f]{2}|\\u[0-9a-f]{4}|\\[sSdDwW])$/.test(atom)) return true;
   if (atom.startsWith("[")) {
     for (let i = 1; i < atom.length; i++) {
       if (atom[i] === "\\") i++;
