@@ -29,7 +29,10 @@ import {
 import type { Logger } from "../runtime/logger.ts";
 import type { Clock } from "./clock.ts";
 import { ContextStore } from "./contexts.ts";
-import { EventContext, SYNTHETIC_SOURCE } from "./event.ts";
+import { EventContext, setGramFilter, SYNTHETIC_SOURCE } from "./event.ts";
+
+/** Rules with a 4-gram prefilter needed before the line index is built (fewer: substring search only). */
+const GRAM_MIN_RULES = 24;
 import { InputBuffer } from "./input_buffer.ts";
 import { Variables } from "./variables.ts";
 
@@ -142,10 +145,15 @@ export class Engine {
     this.processors.set("Jump", processJump);
   }
 
-  /** Current time in whole seconds (SEC's time(2)). */
+  /**
+   * Current time in whole seconds (SEC's time(2)). While an event is
+   * processed the time read at its start is used throughout.
+   */
   now(): number {
-    return Math.floor(this.clock.now());
+    return this.#eventNow >= 0 ? this.#eventNow : Math.floor(this.clock.now());
   }
+
+  #eventNow = -1;
 
   /** Number of events processed so far. */
   get eventCount(): number {
@@ -156,8 +164,13 @@ export class Engine {
   setRules(files: RuleFile[]): void {
     this.files = files;
     this.sets = new Map();
+    let filterable = 0;
+    for (const f of files) for (const r of f.rules) if (prefilterOf(r) !== undefined) filterable++;
+    // the 4-gram index of a line pays off only when many rules consult it
+    const useGrams = filterable >= GRAM_MIN_RULES;
+    setGramFilter(useGrams);
     for (const f of files) {
-      for (const r of f.rules) r.prefilter = prefilterOf(r);
+      for (const r of f.rules) r.prefilter = useGrams ? prefilterOf(r) : undefined;
       for (const s of f.joincfset) {
         let list = this.sets.get(s);
         if (list === undefined) this.sets.set(s, list = []);
@@ -246,6 +259,8 @@ export class Engine {
 
   #runEvent(buf: InputBuffer, intContext: string | undefined, synthetic: boolean): void {
     this.#events++;
+    const outerNow = this.#eventNow;
+    this.#eventNow = Math.floor(this.clock.now());
     const useInt = this.options.intcontexts && intContext !== undefined;
     const ev = new EventContext(buf, useInt ? intContext : undefined, synthetic);
     let created = false;
@@ -259,6 +274,7 @@ export class Engine {
       this.matchTopLevel(ev);
     } finally {
       this.currentEvent = prev;
+      this.#eventNow = outerNow;
       if (created) this.contexts.delete(intContext!);
     }
   }

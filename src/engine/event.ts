@@ -11,6 +11,12 @@ import { GramIndex } from "../lang/literal_filter.ts";
 
 /** 4-grams of the line being matched (one index: events are processed one at a time). */
 const GRAMS = new GramIndex();
+let gramsEnabled = true;
+
+/** Turns the 4-gram pre-check on or off (off: patterns do their substring search only). */
+export function setGramFilter(on: boolean): void {
+  gramsEnabled = on;
+}
 
 /** Source name SEC gives synthetic and internal events in `$+{_inputsrc}`. */
 export const SYNTHETIC_SOURCE = "synthetic";
@@ -35,7 +41,7 @@ export class EventContext implements PatternInput {
 
   /** Pre-check for required literals of single-line patterns (literal_filter.ts). */
   hasGrams(grams: Int32Array): boolean {
-    return GRAMS.ensure(this.buffer.last()).has(grams);
+    return !gramsEnabled || GRAMS.ensure(this.buffer.last()).has(grams);
   }
 
   /** The last `n` lines joined with newlines. */

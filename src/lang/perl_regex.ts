@@ -59,6 +59,8 @@ export interface PerlRegexOptions {
   utf8?: boolean;
 }
 
+const DEFAULT_FLAGS = { i: false, m: false, s: false, x: false, xx: false, n: false };
+
 interface Flags {
   i: boolean;
   m: boolean;
@@ -66,32 +68,92 @@ interface Flags {
   x: boolean;
   xx: boolean;
   n: boolean;
+  /** Unicode rules (see Rules). */
+  u: boolean;
 }
 
 /** A byte set (byte mode) or JavaScript class text (utf8 mode). */
 type ByteSet = Uint8Array;
 
-const WORD = setOf((c) => /[A-Za-z0-9_]/.test(c));
-const DIGIT = setOf((c) => c >= "0" && c <= "9");
-const SPACE = setOf((c) => "\t\n\v\f\r ".includes(c));
+/**
+ * The classes of one rule set. Perl matches byte strings by ASCII rules,
+ * except that a pattern with `\p{..}`, `\N{..}` or a code point above 0xFF
+ * (or under `(?u)`) uses Unicode rules for all of it: then \w, \s, POSIX
+ * classes, \b and case-insensitivity treat bytes 0x80-0xFF as the Latin-1
+ * characters they are.
+ */
+interface Rules {
+  word: ByteSet;
+  digit: ByteSet;
+  space: ByteSet;
+  posix: Record<string, ByteSet>;
+  /** Case partner of each byte (itself when none in 0..255). */
+  fold: Uint8Array;
+}
+
 const HSPACE = setOf((c) => "\t \xa0".includes(c));
 const VSPACE = setOf((c) => "\n\v\f\r\x85".includes(c));
-const POSIX: Record<string, ByteSet> = {
-  alpha: setOf((c) => /[A-Za-z]/.test(c)),
-  digit: DIGIT,
-  alnum: setOf((c) => /[A-Za-z0-9]/.test(c)),
-  upper: setOf((c) => /[A-Z]/.test(c)),
-  lower: setOf((c) => /[a-z]/.test(c)),
-  space: SPACE,
-  blank: setOf((c) => c === " " || c === "\t"),
-  punct: setOf((c) => /[!-\/:-@\[-`{-~]/.test(c)),
-  print: setOf((c) => c >= " " && c <= "~"),
-  graph: setOf((c) => c > " " && c <= "~"),
-  cntrl: setOf((c) => c < " " || c === "\x7f"),
-  xdigit: setOf((c) => /[0-9A-Fa-f]/.test(c)),
-  word: WORD,
-  ascii: setOf((c) => c.charCodeAt(0) < 128),
-};
+const ASCII_PUNCT = /[!-\/:-@\[-`{-~]/;
+
+function makeRules(unicode: boolean): Rules {
+  const u = (re: RegExp) => (c: string) => unicode ? re.test(c) : c < "\x80" && re.test(c);
+  const word = setOf(u(/[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]/u));
+  const digit = setOf((c) => c >= "0" && c <= "9");
+  const space = setOf((c) => "\t\n\v\f\r ".includes(c) || (unicode && "\x85\xa0".includes(c)));
+  const cntrl = setOf(u(/\p{Cc}/u));
+  const graph = setOf((c) => c > " " && !cntrl[c.charCodeAt(0)] && !space[c.charCodeAt(0)]);
+  const fold = new Uint8Array(256);
+  for (let b = 0; b < 256; b++) fold[b] = b;
+  for (let b = 65; b <= 90; b++) [fold[b], fold[b + 32]] = [b + 32, b];
+  if (unicode) {
+    for (let b = 0xc0; b <= 0xde; b++) if (b !== 0xd7) [fold[b], fold[b + 32]] = [b + 32, b];
+  }
+  return {
+    word,
+    digit,
+    space,
+    fold,
+    posix: {
+      alpha: setOf(u(/\p{Alphabetic}/u)),
+      digit,
+      alnum: setOf(u(/[\p{Alphabetic}\p{Nd}]/u)),
+      upper: setOf(u(/\p{Uppercase}/u)),
+      lower: setOf(u(/\p{Lowercase}/u)),
+      space,
+      blank: setOf((c) => c === " " || c === "\t" || (unicode && c === "\xa0")),
+      punct: setOf((c) => ASCII_PUNCT.test(c) || (unicode && /\p{P}/u.test(c))),
+      print: setOf((c) => graph[c.charCodeAt(0)] === 1 || c === " " || (unicode && c === "\xa0")),
+      graph,
+      cntrl,
+      xdigit: setOf((c) => /[0-9A-Fa-f]/.test(c)),
+      word,
+      ascii: setOf((c) => c.charCodeAt(0) < 128),
+    },
+  };
+}
+
+const ASCII_RULES = makeRules(false);
+const UNICODE_RULES = makeRules(true);
+
+/** True when Perl compiles `pattern` (a byte string) with Unicode rules. */
+function usesUnicodeRules(pattern: string): boolean {
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c.charCodeAt(0) > 0xff) return true;
+    if (c !== "\\") continue;
+    const d = pattern[++i];
+    if (d === "p" || d === "P") return true;
+    if (d === "N" && pattern[i + 1] === "{" && quantifierBraces(pattern, i + 1) === null) {
+      return true;
+    }
+    if ((d === "x" || d === "o") && pattern[i + 1] === "{") {
+      const end = pattern.indexOf("}", i);
+      const v = parseInt(pattern.slice(i + 2, end).replace(/[\s_]/g, ""), d === "x" ? 16 : 8);
+      if (end > 0 && v > 0xff) return true;
+    }
+  }
+  return false;
+}
 
 function setOf(pred: (c: string) => boolean): ByteSet {
   const s = new Uint8Array(256);
@@ -124,9 +186,9 @@ function emitSet(set: ByteSet): string {
   return `[${out}]`;
 }
 
-function foldSet(set: ByteSet): ByteSet {
+function foldSet(set: ByteSet, rules: Rules): ByteSet {
   const out = set.slice();
-  for (let b = 65; b <= 90; b++) if (set[b] || set[b + 32]) out[b] = out[b + 32] = 1;
+  for (let b = 0; b < 256; b++) if (set[b]) out[rules.fold[b]] = 1;
   return out;
 }
 
@@ -196,6 +258,8 @@ class Translator {
   perlCount = 0;
   /** Total Perl groups (pre-scan). */
   readonly totalGroups: number;
+  /** Whether the pattern as a whole is under Unicode rules (see Rules). */
+  unicodeRules: boolean;
   groups: GroupInfo[] = [];
   helperCount = 0;
   /** Open regions where a group may not take part (alternatives, optional quantifiers...). */
@@ -214,6 +278,7 @@ class Translator {
     this.src = src;
     this.utf8 = utf8;
     this.totalGroups = countGroups(src);
+    this.unicodeRules = !utf8 && usesUnicodeRules(src);
   }
 
   fail(what: string): never {
@@ -478,12 +543,26 @@ class Translator {
     return this.literal(c.codePointAt(0)!, flags);
   }
 
+  /** The class rules in force. */
+  rules(flags: Flags): Rules {
+    return flags.u ? UNICODE_RULES : ASCII_RULES;
+  }
+
+  foldIf(set: ByteSet, flags: Flags): ByteSet {
+    return flags.i ? foldSet(set, this.rules(flags)) : set;
+  }
+
   literal(code: number, flags: Flags): string {
     if (!this.utf8 && code > 0xff) return "[]"; // never in a byte string
     if (flags.i) {
       const ch = String.fromCharCode(code);
       if (/[A-Za-z]/.test(ch)) return `[${ch.toUpperCase()}${ch.toLowerCase()}]`;
       if (this.utf8 && ch.toUpperCase() !== ch.toLowerCase()) return `(?i:${hex(code)})`;
+      if (!this.utf8 && flags.u && code < 256) {
+        if (code === 0xdf) return "(?:\\xdf|[Ss][Ss])"; // ß folds to "ss"
+        const other = UNICODE_RULES.fold[code];
+        if (other !== code) return `[${hex(code)}${hex(other)}]`;
+      }
     }
     if (/[A-Za-z0-9_ ]/.test(String.fromCharCode(code)) && code < 128) {
       return String.fromCharCode(code);
@@ -639,27 +718,9 @@ class Translator {
       const neg = c === c.toUpperCase();
       return `[${neg ? "^" : ""}${UNICODE_CLASSES[c.toLowerCase()]}]`;
     }
+    const cls = classEscape(c, this.rules(flags));
+    if (cls !== undefined) return emitSet(cls);
     switch (c) {
-      case "d":
-        return emitSet(DIGIT);
-      case "D":
-        return emitSet(complement(DIGIT));
-      case "w":
-        return emitSet(WORD);
-      case "W":
-        return emitSet(complement(WORD));
-      case "s":
-        return emitSet(SPACE);
-      case "S":
-        return emitSet(complement(SPACE));
-      case "h":
-        return emitSet(HSPACE);
-      case "H":
-        return emitSet(complement(HSPACE));
-      case "v":
-        return emitSet(VSPACE);
-      case "V":
-        return emitSet(complement(VSPACE));
       case "N":
         if (s[this.pos] === "{" && quantifierBraces(s, this.pos) === null) {
           return this.literal(this.namedChar(), flags);
@@ -674,6 +735,13 @@ class Translator {
       case "B":
         if (s[this.pos] === "{") this.fail(`\\${c}{...} is not supported`);
         this.minW = this.maxW = 0;
+        if (flags.u && !this.utf8) {
+          // JavaScript's \b knows ASCII words only
+          const w = emitSet(UNICODE_RULES.word);
+          return c === "b"
+            ? `(?:(?<=${w})(?!${w})|(?<!${w})(?=${w}))`
+            : `(?:(?<=${w})(?=${w})|(?<!${w})(?!${w}))`;
+        }
         return "\\" + c;
       case "A":
         this.minW = this.maxW = 0;
@@ -695,7 +763,7 @@ class Translator {
         break;
       case "p":
       case "P":
-        return emitSet(foldIf(this.property(c === "P"), flags));
+        return emitSet(this.foldIf(this.property(c === "P"), flags));
       case "k": {
         const m = /^(?:<(\w+)>|'(\w+)'|\{(\w+)\})/.exec(s.slice(this.pos));
         if (m === null) this.fail("invalid \\k reference");
@@ -845,7 +913,7 @@ class Translator {
       if (c === "[") {
         const m = /^\[:(\^?)([a-z]+):\]/.exec(s.slice(this.pos));
         if (m !== null) {
-          const p = POSIX[m[2]];
+          const p = this.rules(flags).posix[m[2]];
           if (p === undefined) this.fail(`POSIX class [:${m[2]}:] unknown`);
           orInto(set, m[1] ? complement(p) : p);
           this.pos += m[0].length;
@@ -866,7 +934,7 @@ class Translator {
           prev = undefined;
           continue;
         }
-        const cls = classEscape(c);
+        const cls = classEscape(c, this.rules(flags));
         if (cls !== undefined) {
           this.pos++;
           orInto(set, cls);
@@ -904,7 +972,8 @@ class Translator {
         if (d === "\\") {
           this.pos++;
           if (
-            classEscape(s[this.pos]) !== undefined || s[this.pos] === "p" || s[this.pos] === "P"
+            classEscape(s[this.pos], ASCII_RULES) !== undefined || s[this.pos] === "p" ||
+            s[this.pos] === "P"
           ) {
             this.pos = save; // [a-\d]: '-' is literal
           } else if (s[this.pos] === "b") {
@@ -930,7 +999,7 @@ class Translator {
       prev = code;
     }
     void prev;
-    let final = flags.i ? foldSet(set) : set;
+    let final = this.foldIf(set, flags);
     if (negated) final = complement(final);
     const text = emitSet(final);
     if (!this.utf8) return text; // above 0xFF: never in a byte string
@@ -954,20 +1023,20 @@ const UNICODE_CLASSES: Record<string, string> = {
   S: "\\s\\x85",
 };
 
-function classEscape(c: string | undefined): ByteSet | undefined {
+function classEscape(c: string | undefined, rules: Rules): ByteSet | undefined {
   switch (c) {
     case "d":
-      return DIGIT;
+      return rules.digit;
     case "D":
-      return complement(DIGIT);
+      return complement(rules.digit);
     case "w":
-      return WORD;
+      return rules.word;
     case "W":
-      return complement(WORD);
+      return complement(rules.word);
     case "s":
-      return SPACE;
+      return rules.space;
     case "S":
-      return complement(SPACE);
+      return complement(rules.space);
     case "h":
       return HSPACE;
     case "H":
@@ -984,10 +1053,6 @@ function orInto(set: ByteSet, other: ByteSet): void {
   for (let b = 0; b < 256; b++) if (other[b]) set[b] = 1;
 }
 
-function foldIf(set: ByteSet, flags: Flags): ByteSet {
-  return flags.i ? foldSet(set) : set;
-}
-
 function applyFlags(f: Flags, caret: boolean, on: string, off: string, t: Translator): void {
   if (caret) {
     f.i =
@@ -997,6 +1062,7 @@ function applyFlags(f: Flags, caret: boolean, on: string, off: string, t: Transl
       f.xx =
       f.n =
         false;
+    f.u = t.unicodeRules;
   }
   for (const ch of on) {
     switch (ch) {
@@ -1010,12 +1076,18 @@ function applyFlags(f: Flags, caret: boolean, on: string, off: string, t: Transl
         if (f.x) f.xx = true;
         f.x = true;
         break;
+      case "u":
+        f.u = true;
+        break;
       case "a":
+        f.u = false;
+        break;
       case "d":
       case "l":
-      case "u":
+        f.u = t.unicodeRules;
+        break;
       case "p":
-        break; // charset modifiers: byte semantics are already ASCII-rule
+        break;
       case "o":
       case "g":
       case "c":
@@ -1076,7 +1148,7 @@ export function compilePerlRegex(
 ): CompiledPerlRegex {
   const utf8 = options.utf8 === true;
   const t = new Translator(pattern, utf8);
-  const flags: Flags = { i: false, m: false, s: false, x: false, xx: false, n: false };
+  const flags: Flags = { ...DEFAULT_FLAGS, u: t.unicodeRules };
   let source = t.alternation(flags);
   if (t.pos < pattern.length) {
     t.fail(pattern[t.pos] === ")" ? "unmatched ) in regex" : "unexpected character");
@@ -1108,14 +1180,9 @@ function leadingRunGuard(pattern: string, utf8: boolean): string {
   if (t.hasTopLevelBar()) return "";
   let cls: string;
   try {
-    cls = new Translator(m[2], false).alternation({
-      i: false,
-      m: false,
-      s: false,
-      x: false,
-      xx: false,
-      n: false,
-    });
+    const c = new Translator(m[2], false);
+    c.unicodeRules = t.unicodeRules = usesUnicodeRules(pattern);
+    cls = c.alternation({ ...DEFAULT_FLAGS, u: c.unicodeRules });
   } catch {
     return "";
   }

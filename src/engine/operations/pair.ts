@@ -18,7 +18,9 @@ import {
   type MatchData,
   type Pattern,
   type PatternOptions,
+  unescapeSubStr,
 } from "../../lang/patterns.ts";
+import { requiredLiteral } from "../../lang/regex_literals.ts";
 import type { Continue, Rule } from "../../lang/rules.ts";
 import {
   bindMatch,
@@ -101,6 +103,32 @@ function pattern2For(engine: Engine, rule: Rule, first: MatchData | null): Patte
   return p;
 }
 
+const commonLiterals = new WeakMap<Rule, string | undefined>();
+
+/**
+ * A literal every operation's pattern2 of the rule requires whatever the
+ * substituted values are (its text outside match variables): a line
+ * without it matches no operation of the rule.
+ */
+function pattern2Literal(rule: Rule): string | undefined {
+  if (commonLiterals.has(rule)) return commonLiterals.get(rule);
+  const base = rule.second!.pattern;
+  const t = parseTemplate(rule.pattern2Source!);
+  let lit: string | undefined;
+  if (base.kind === "RegExp") {
+    // a variable becomes "." so that no literal runs across it
+    lit = requiredLiteral(t.parts.map((p) => (typeof p === "string" ? p : ".")).join(""));
+  } else if (base.kind === "SubStr") {
+    for (const p of t.parts) {
+      if (typeof p !== "string") continue;
+      const u = unescapeSubStr(p);
+      if (u.length >= 2 && (lit === undefined || u.length > lit.length)) lit = u;
+    }
+  }
+  commonLiterals.set(rule, lit);
+  return lit;
+}
+
 function quoteOrUndef(v: string | undefined): string | undefined {
   return v === undefined ? undefined : quotemeta(v);
 }
@@ -133,11 +161,13 @@ export function processPair(engine: Engine, rule: Rule, ev: EventContext): Conti
   }
   // not the first pattern: offer the event to the rule's operations
   if (!store.hasOperations(rule)) return null;
+  const common = pattern2Literal(rule);
+  if (common !== undefined && !ev.joined(rule.second!.pattern.lines).includes(common)) return null;
   const second = rule.second!;
   let matched = false;
   for (const o of store.ofRule(rule)) {
     const op = o as PairOperation;
-    if (op.ended || store.get(rule, op.desc, now) !== op) continue;
+    if (op.ended || (op.overAt(now) && store.get(rule, op.desc, now) !== op)) continue;
     const m2 = op.pattern2.match(ev);
     if (m2 === null) continue;
     const setsVars = op.pattern2.setsVars;
