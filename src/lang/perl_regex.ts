@@ -135,6 +135,13 @@ function makeRules(unicode: boolean): Rules {
 const ASCII_RULES = makeRules(false);
 const UNICODE_RULES = makeRules(true);
 
+/** A run of n letters 's' under Unicode rules and /i: any "ss" in it may be a ß. */
+function sharpSRun(n: number): string {
+  if (n === 0) return "";
+  if (n === 1) return "[Ss]";
+  return `(?:[Ss]${sharpSRun(n - 1)}|\\xdf${sharpSRun(n - 2)})`;
+}
+
 /** True when Perl compiles `pattern` (a byte string) with Unicode rules. */
 function usesUnicodeRules(pattern: string): boolean {
   for (let i = 0; i < pattern.length; i++) {
@@ -266,6 +273,8 @@ class Translator {
   regions: number[] = [];
   nextRegion = 0;
   lookbehindDepth = 0;
+  /** Number of 's' (ß: 2) the literal just parsed stands for under Unicode rules and /i. */
+  sharpS = 0;
   /** End of the last plain letter escape (a literal `{` may not follow one). */
   letterEscapeEnd = -1;
   /** Whether the atom or sequence just parsed can match the empty string. */
@@ -347,6 +356,8 @@ class Translator {
     let out = "";
     let minW = 0;
     let maxW = 0;
+    let sRun = 0;
+    let sRunStart = 0;
     while (this.pos < this.src.length) {
       const c = this.src[this.pos];
       if (c === "|" || c === ")") break;
@@ -361,11 +372,29 @@ class Translator {
         maxW: 1,
       };
       this.minW = this.maxW = 1; // most atoms match one character
+      this.sharpS = 0;
       const atom = this.atom(flags);
       if (atom === null) continue;
+      const sharpS = this.sharpS;
       mark.minW = this.minW;
       mark.maxW = this.maxW;
-      out += this.quantified(atom, flags, mark);
+      const piece = this.quantified(atom, flags, mark);
+      if (sharpS > 0 && piece === atom) {
+        // Unicode rules, /i: a run of literal s and ß matches with any "ss" as ß and back
+        if (sRun === 0) sRunStart = out.length;
+        else {
+          minW -= Math.ceil(sRun / 2);
+          maxW -= sRun;
+        }
+        sRun += sharpS;
+        if (sRun > 8) this.fail("case-insensitive run of more than 8 's' under Unicode rules");
+        out = out.slice(0, sRunStart) + sharpSRun(sRun);
+        minW += Math.ceil(sRun / 2);
+        maxW += sRun;
+        continue;
+      }
+      sRun = 0;
+      out += piece;
       minW += this.minW;
       maxW += this.maxW;
     }
@@ -505,8 +534,11 @@ class Translator {
   atom(flags: Flags): string | null {
     const c = this.src[this.pos];
     switch (c) {
-      case "(":
-        return this.group(flags);
+      case "(": {
+        const g = this.group(flags);
+        this.sharpS = 0;
+        return g;
+      }
       case "[":
         this.pos++;
         return this.classText(flags);
@@ -556,13 +588,17 @@ class Translator {
     if (!this.utf8 && code > 0xff) return "[]"; // never in a byte string
     if (flags.i) {
       const ch = String.fromCharCode(code);
-      if (/[A-Za-z]/.test(ch)) return `[${ch.toUpperCase()}${ch.toLowerCase()}]`;
-      if (this.utf8 && ch.toUpperCase() !== ch.toLowerCase()) return `(?i:${hex(code)})`;
       if (!this.utf8 && flags.u && code < 256) {
-        if (code === 0xdf) return "(?:\\xdf|[Ss][Ss])"; // ß folds to "ss"
+        if (code === 0xdf || code === 0x73 || code === 0x53) {
+          this.sharpS = code === 0xdf ? 2 : 1;
+          this.maxW = this.sharpS;
+          return sharpSRun(this.sharpS);
+        }
         const other = UNICODE_RULES.fold[code];
         if (other !== code) return `[${hex(code)}${hex(other)}]`;
       }
+      if (/[A-Za-z]/.test(ch)) return `[${ch.toUpperCase()}${ch.toLowerCase()}]`;
+      if (this.utf8 && ch.toUpperCase() !== ch.toLowerCase()) return `(?i:${hex(code)})`;
     }
     if (/[A-Za-z0-9_ ]/.test(String.fromCharCode(code)) && code < 128) {
       return String.fromCharCode(code);
@@ -763,7 +799,7 @@ class Translator {
         break;
       case "p":
       case "P":
-        return emitSet(this.foldIf(this.property(c === "P"), flags));
+        return emitSet(this.property(c === "P", flags));
       case "k": {
         const m = /^(?:<(\w+)>|'(\w+)'|\{(\w+)\})/.exec(s.slice(this.pos));
         if (m === null) this.fail("invalid \\k reference");
@@ -863,7 +899,8 @@ class Translator {
     return parseInt(m[1], 16);
   }
 
-  property(negated: boolean): ByteSet {
+  /** Reads `\p{..}` after the letter; under /i the property is case-folded before any negation. */
+  property(negated: boolean, flags: Flags): ByteSet {
     const s = this.src;
     let name: string;
     if (s[this.pos] === "{") {
@@ -880,7 +917,8 @@ class Translator {
     }
     name = name.replace(/^Is/, "");
     try {
-      return propertySet(name, negated);
+      const set = this.foldIf(propertySet(name, false), flags);
+      return negated ? complement(set) : set;
     } catch (e) {
       this.fail((e as Error).message);
     }
@@ -898,6 +936,7 @@ class Translator {
     let first = true;
     let prev: number | undefined; // last single char (for ranges)
     let extra = ""; // characters above 0xFF (utf8 or \x{...})
+    let sharpS = false; // ß listed (under Unicode rules and /i it matches "ss" too)
     for (;;) {
       if (this.pos >= s.length) this.fail("unmatched [ in regex");
       let c = s[this.pos];
@@ -943,7 +982,7 @@ class Translator {
         }
         if (c === "p" || c === "P") {
           this.pos++;
-          orInto(set, this.property(c === "P"));
+          orInto(set, this.property(c === "P", flags));
           prev = undefined;
           continue;
         }
@@ -996,12 +1035,17 @@ class Translator {
       }
       if (code < 256) set[code] = 1;
       else extra += hex(code);
+      if (code === 0xdf) sharpS = true;
       prev = code;
     }
     void prev;
     let final = this.foldIf(set, flags);
     if (negated) final = complement(final);
     const text = emitSet(final);
+    if (!this.utf8 && sharpS && flags.i && flags.u && !negated) {
+      this.maxW = 2;
+      return `(?:${text}|[Ss][Ss])`;
+    }
     if (!this.utf8) return text; // above 0xFF: never in a byte string
     if (negated) {
       // in utf8 mode a negated class also matches what is above 0xFF and not listed
