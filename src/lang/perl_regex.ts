@@ -203,16 +203,131 @@ function complement(set: ByteSet): ByteSet {
   return set.map((v) => (v ? 0 : 1));
 }
 
-/** The bytes a Unicode property matches (as Perl applies \p to bytes: as latin1 characters). */
-function propertySet(name: string, negated: boolean): ByteSet {
-  let re: RegExp;
-  try {
-    re = new RegExp(`^\\p{${name}}$`, "u");
-  } catch {
-    throw new PerlRegexError(`unknown Unicode property \\p{${name}}`);
+const ASCII_SYMBOLS = "$+<=>^`|~";
+const GRAPH = "[^\\p{White_Space}\\p{Cc}\\p{Cs}\\p{Cn}]";
+/** Perl's own property names (loosely matched: lower case, no spaces, '-' or '_'), as JS class bodies for the `u` flag. */
+const PERL_PROPERTIES: Record<string, string> = {
+  word: "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}",
+  xposixword: "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}",
+  perlword: "A-Za-z0-9_",
+  posixword: "A-Za-z0-9_",
+  alpha: "\\p{Alphabetic}",
+  xposixalpha: "\\p{Alphabetic}",
+  posixalpha: "A-Za-z",
+  alnum: "\\p{Alphabetic}\\p{Nd}",
+  xposixalnum: "\\p{Alphabetic}\\p{Nd}",
+  posixalnum: "A-Za-z0-9",
+  digit: "\\p{Nd}",
+  xposixdigit: "\\p{Nd}",
+  posixdigit: "0-9",
+  space: "\\p{White_Space}",
+  xposixspace: "\\p{White_Space}",
+  spaceperl: "\\p{White_Space}",
+  xperlspace: "\\p{White_Space}",
+  perlspace: "\\t\\n\\v\\f\\r ",
+  posixspace: "\\t\\n\\v\\f\\r ",
+  blank: "\\p{Zs}\\t",
+  xposixblank: "\\p{Zs}\\t",
+  horizspace: "\\p{Zs}\\t",
+  posixblank: "\\t ",
+  vertspace: "\\n\\v\\f\\r\\x85\\u2028\\u2029",
+  punct: "\\p{P}",
+  xposixpunct: "\\p{P}" + ASCII_SYMBOLS.replace(/[$^|]/g, "\\$&"),
+  xposixascii: "\\x00-\\x7f",
+  posixpunct: "!-\\/:-@\\[-`\\{-~",
+  graph: GRAPH,
+  xposixgraph: GRAPH,
+  posixgraph: "!-~",
+  print: GRAPH + "\\p{Zs}",
+  xposixprint: GRAPH + "\\p{Zs}",
+  posixprint: " -~",
+  cntrl: "\\p{Cc}",
+  xposixcntrl: "\\p{Cc}",
+  posixcntrl: "\\x00-\\x1f\\x7f",
+  xdigit: "\\p{Hex_Digit}",
+  xposixxdigit: "\\p{Hex_Digit}",
+  hexdigit: "\\p{Hex_Digit}",
+  hex: "\\p{Hex_Digit}",
+  posixxdigit: "0-9A-Fa-f",
+  upper: "\\p{Uppercase}",
+  xposixupper: "\\p{Uppercase}",
+  uppercase: "\\p{Uppercase}",
+  posixupper: "A-Z",
+  lower: "\\p{Lowercase}",
+  xposixlower: "\\p{Lowercase}",
+  lowercase: "\\p{Lowercase}",
+  posixlower: "a-z",
+  title: "\\p{Lt}",
+  titlecase: "\\p{Lt}",
+  "l&": "\\p{Lu}\\p{Ll}\\p{Lt}",
+  l_: "\\p{Lu}\\p{Ll}\\p{Lt}",
+  lc: "\\p{Lu}\\p{Ll}\\p{Lt}",
+  casedletter: "\\p{Lu}\\p{Ll}\\p{Lt}",
+  ascii: "\\x00-\\x7f",
+  posixascii: "\\x00-\\x7f",
+  inbasiclatin: "\\x00-\\x7f",
+  latin1: "\\x80-\\xff",
+  inlatin1supplement: "\\x80-\\xff",
+  inlatin1: "\\x80-\\xff",
+  any: "\\u{0}-\\u{10ffff}",
+  all: "\\u{0}-\\u{10ffff}",
+  unicode: "\\u{0}-\\u{10ffff}",
+  assigned: "\\P{Cn}",
+};
+
+/** Properties Perl folds under /i (to the cased letters or the cased characters). */
+const FOLDED_PROPERTIES: Record<string, string> = {
+  lu: "l&",
+  ll: "l&",
+  lt: "l&",
+  uppercaseletter: "l&",
+  lowercaseletter: "l&",
+  titlecaseletter: "l&",
+  upper: "cased",
+  lower: "cased",
+  title: "cased",
+  uppercase: "cased",
+  lowercase: "cased",
+  titlecase: "cased",
+  xposixupper: "cased",
+  xposixlower: "cased",
+  posixupper: "posixalpha",
+  posixlower: "posixalpha",
+};
+
+/**
+ * A Perl property name as a JS class body (for the `u` flag), or a
+ * PerlRegexError when JavaScript has no equivalent.
+ */
+function propertyBody(name: string, fold: boolean): string {
+  let loose = name.toLowerCase().replace(/[\s_-]/g, "");
+  if (/^(?:Is)?L[_&]$/.test(name.replace(/\s/g, ""))) loose = "l&";
+  if (loose.startsWith("is") && PERL_PROPERTIES[loose] === undefined) loose = loose.slice(2);
+  if (fold && FOLDED_PROPERTIES[loose] !== undefined) loose = FOLDED_PROPERTIES[loose];
+  if (loose === "cased") return "\\p{Lowercase}\\p{Uppercase}\\p{Lt}";
+  if (PERL_PROPERTIES[loose] !== undefined) return PERL_PROPERTIES[loose];
+  let js = name.replace(/\s/g, "").replace(/^Is(?=[A-Z])/, "");
+  js = js.replace(/^(?:sc|Script)[=:]/i, "Script_Extensions=").replace(
+    /^gc[=:]/i,
+    "General_Category=",
+  );
+  for (const candidate of [js, `Script_Extensions=${js}`]) {
+    try {
+      new RegExp(`\\p{${candidate}}`, "v");
+      return `\\p{${candidate}}`;
+    } catch {
+      // try the next form
+    }
   }
-  const set = setOf((c) => re.test(c));
-  return negated ? complement(set) : set;
+  throw new PerlRegexError(
+    `unknown Unicode property \\p{${name}} (or one JavaScript does not have)`,
+  );
+}
+
+/** The bytes a Perl property matches (Perl applies \\p to bytes as Latin-1 characters). */
+function propertySet(name: string, fold: boolean): ByteSet {
+  const re = new RegExp(`[${propertyBody(name, fold)}]`, "v");
+  return setOf((c) => re.test(c));
 }
 
 /** Where an atom started: to see what it contains once parsed. */
@@ -273,6 +388,8 @@ class Translator {
   regions: number[] = [];
   nextRegion = 0;
   lookbehindDepth = 0;
+  /** The last \\p{..} read in utf8 mode. */
+  utf8Property: { body: string; negated: boolean } | undefined;
   /** Number of 's' (ß: 2) the literal just parsed stands for under Unicode rules and /i. */
   sharpS = 0;
   /** End of the last plain letter escape (a literal `{` may not follow one). */
@@ -460,7 +577,8 @@ class Translator {
     }
     if (q.min > q.max) {
       // Perl: "Quantifier {n,m} with n > m can't match"
-      this.minW = this.maxW = 0;
+      this.minW = 0;
+      this.maxW = mark.maxW === Infinity ? Infinity : 0; // Perl still measures it for lookbehind
       return `(?!)(?:${atom})`;
     }
     this.minW = mark.minW * q.min;
@@ -765,8 +883,11 @@ class Translator {
       case "R":
         this.maxW = 2;
         // atomic in Perl; inside a lookbehind (a yes/no test) the plain alternation does
-        if (this.lookbehindDepth > 0) return "(?:\\r\\n|" + emitSet(VSPACE) + ")";
-        return this.atomic("\\r\\n|" + emitSet(VSPACE));
+        {
+          const v = this.utf8 ? `[${UNICODE_CLASSES.v}]` : emitSet(VSPACE);
+          if (this.lookbehindDepth > 0) return `(?:\\r\\n|${v})`;
+          return this.atomic(`\\r\\n|${v}`);
+        }
       case "b":
       case "B":
         if (s[this.pos] === "{") this.fail(`\\${c}{...} is not supported`);
@@ -798,8 +919,13 @@ class Translator {
         this.fail("\\X is not supported");
         break;
       case "p":
-      case "P":
-        return emitSet(this.property(c === "P", flags));
+      case "P": {
+        const set = this.property(c === "P", flags);
+        if (!this.utf8) return emitSet(set);
+        const { body, negated } = this.utf8Property!;
+        const cls = `[${negated ? "^" : ""}${body}]`;
+        return flags.i ? `(?i:${cls})` : cls;
+      }
       case "k": {
         const m = /^(?:<(\w+)>|'(\w+)'|\{(\w+)\})/.exec(s.slice(this.pos));
         if (m === null) this.fail("invalid \\k reference");
@@ -915,9 +1041,17 @@ class Translator {
       negated = !negated;
       name = name.slice(1);
     }
-    name = name.replace(/^Is/, "");
+    if (this.utf8) {
+      // character semantics: the JavaScript property itself (checked here, emitted by the caller)
+      try {
+        this.utf8Property = { body: propertyBody(name, flags.i), negated };
+      } catch (e) {
+        this.fail((e as Error).message);
+      }
+      return new Uint8Array(256);
+    }
     try {
-      const set = this.foldIf(propertySet(name, false), flags);
+      const set = this.foldIf(propertySet(name, flags.i), flags);
       return negated ? complement(set) : set;
     } catch (e) {
       this.fail((e as Error).message);
@@ -954,7 +1088,11 @@ class Translator {
         if (m !== null) {
           const p = this.rules(flags).posix[m[2]];
           if (p === undefined) this.fail(`POSIX class [:${m[2]}:] unknown`);
-          orInto(set, m[1] ? complement(p) : p);
+          if (this.utf8) {
+            // character semantics: the Unicode class (Perl's XPosix...)
+            const body = PERL_PROPERTIES[`xposix${m[2]}`];
+            extra += m[1] ? `[^${body}]` : body;
+          } else orInto(set, m[1] ? complement(p) : p);
           this.pos += m[0].length;
           prev = undefined;
           continue;
@@ -967,9 +1105,10 @@ class Translator {
       if (c === "\\") {
         this.pos++;
         c = s[this.pos];
-        if (this.utf8 && "dws".includes(c)) {
+        if (this.utf8 && UNICODE_CLASSES[c] !== undefined) {
           this.pos++;
-          extra += UNICODE_CLASSES[c];
+          const body = UNICODE_CLASSES[c.toLowerCase()];
+          extra += c === c.toUpperCase() ? `[^${body}]` : body;
           prev = undefined;
           continue;
         }
@@ -983,6 +1122,10 @@ class Translator {
         if (c === "p" || c === "P") {
           this.pos++;
           orInto(set, this.property(c === "P", flags));
+          if (this.utf8) {
+            const { body, negated } = this.utf8Property!;
+            extra += negated ? `[^${body}]` : body;
+          }
           prev = undefined;
           continue;
         }
@@ -1039,6 +1182,13 @@ class Translator {
       prev = code;
     }
     void prev;
+    if (this.utf8) {
+      // character semantics, JavaScript's v flag: negation applies to the class as a whole
+      const bytes = emitSet(set);
+      const body = (bytes === "[\\s\\S]" ? "\\s\\S" : bytes.slice(1, -1)) + extra;
+      const cls = body === "" ? (negated ? "[\\s\\S]" : "[]") : `[${negated ? "^" : ""}${body}]`;
+      return flags.i ? `(?i:${cls})` : cls;
+    }
     let final = this.foldIf(set, flags);
     if (negated) final = complement(final);
     const text = emitSet(final);
@@ -1046,14 +1196,7 @@ class Translator {
       this.maxW = 2;
       return `(?:${text}|[Ss][Ss])`;
     }
-    if (!this.utf8) return text; // above 0xFF: never in a byte string
-    if (negated) {
-      // in utf8 mode a negated class also matches what is above 0xFF and not listed
-      if (text === "[\\s\\S]") return text;
-      return `(?:${text}|[^\\x00-\\xff${extra}])`;
-    }
-    const body = text === "[\\s\\S]" ? "\\s\\S" : text.slice(1, -1);
-    return flags.i ? `(?i:[${body}${extra}])` : `[${body}${extra}]`;
+    return text; // above 0xFF: never in a byte string
   }
 }
 
@@ -1061,10 +1204,14 @@ class Translator {
 const UNICODE_CLASSES: Record<string, string> = {
   d: "\\p{Nd}",
   D: "\\p{Nd}",
-  w: "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}",
-  W: "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}",
-  s: "\\s\\x85",
-  S: "\\s\\x85",
+  w: "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}",
+  W: "\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}",
+  s: "\\p{White_Space}",
+  S: "\\p{White_Space}",
+  h: "\\p{Zs}\\t",
+  H: "\\p{Zs}\\t",
+  v: "\\n\\v\\f\\r\\x85\\u2028\\u2029",
+  V: "\\n\\v\\f\\r\\x85\\u2028\\u2029",
 };
 
 function classEscape(c: string | undefined, rules: Rules): ByteSet | undefined {
@@ -1200,7 +1347,7 @@ export function compilePerlRegex(
   source = leadingRunGuard(pattern, utf8) + source;
   let regex: RegExp;
   try {
-    regex = new RegExp(source, utf8 ? "u" : "");
+    regex = new RegExp(source, utf8 ? "v" : "");
   } catch (e) {
     throw new PerlRegexError(`cannot translate '${pattern}': ${(e as Error).message}`);
   }
