@@ -94,8 +94,8 @@ export class ThresholdOperation extends Operation {
     rule: Rule,
     desc: string,
     now: number,
-    readonly action: BoundActions | undefined,
-    readonly action2: BoundActions | undefined,
+    /** Match variables of the creating event: the lists are bound to them when they run. */
+    readonly src: BindSources,
   ) {
     super(rule, desc, now, rule.window);
     this.times = [now];
@@ -112,13 +112,13 @@ export class ThresholdOperation extends Operation {
   check(engine: Engine): void {
     if (this.fired || this.times.length < this.rule.thresh) return;
     this.fired = true;
-    this.run(engine, this.action);
+    this.run(engine, bindList(engine, this.rule.action, this.src, this.desc, this.rule));
   }
 
   /** After the action: action2 and the end; before it: the window slides. */
   expire(engine: Engine, now: number): boolean {
     if (this.fired) {
-      this.run(engine, this.action2);
+      this.run(engine, bindList(engine, this.rule.action2, this.src, this.desc, this.rule));
       return false;
     }
     slide(this.times, now, this.window);
@@ -151,13 +151,7 @@ export function processSingleWithThreshold(
     op.count(engine, x.now);
     return rule.main!.cont;
   }
-  const created = new ThresholdOperation(
-    rule,
-    x.desc,
-    x.now,
-    bindList(engine, rule.action, x.src, x.desc, rule),
-    bindList(engine, rule.action2, x.src, x.desc, rule),
-  );
+  const created = new ThresholdOperation(rule, x.desc, x.now, x.src);
   x.store.add(created);
   created.check(engine);
   return rule.main!.cont;
