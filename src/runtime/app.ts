@@ -154,6 +154,8 @@ export async function runCorrelator(
   // from here on, Deno permissions not granted on the command line are gone
   actionRuntime.lockDown();
   if (opts.intevents) engine.processInternalEvent("SEC_STARTUP");
+  // timers are checked once before any input, as SEC does (Calendar rules fire at start-up)
+  engine.tick();
   let lastTick = engine.now();
   const cleantime = Math.max(0, opts.cleantime);
   const tickIfDue = () => {
