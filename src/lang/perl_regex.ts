@@ -132,6 +132,14 @@ function makeRules(unicode: boolean): Rules {
   };
 }
 
+/** Latin-1 letters, which JavaScript's /i folds even without the u flag. */
+const FOLDY = setOf((c) => /[\xc0-\xd6\xd8-\xde\xe0-\xf6\xf8-\xfe]/.test(c));
+
+function hasFoldy(set: ByteSet): boolean {
+  for (let b = 0xc0; b < 0xff; b++) if (set[b] && FOLDY[b]) return true;
+  return false;
+}
+
 const ASCII_RULES = makeRules(false);
 const UNICODE_RULES = makeRules(true);
 
@@ -369,6 +377,10 @@ interface GroupInfo {
   name?: string;
   /** True while its body is being parsed. */
   open?: boolean;
+  /** Least length its body matches. */
+  minW?: number;
+  /** Whether it may capture a Latin-1 letter (JavaScript's /i folds those, Perl's byte rules do not). */
+  hi?: boolean;
 }
 
 /** Translates a Perl pattern (see the module doc). */
@@ -390,6 +402,10 @@ class Translator {
   lookbehindDepth = 0;
   /** The last \\p{..} read in utf8 mode. */
   utf8Property: { body: string; negated: boolean } | undefined;
+  /** Whether the atom or sequence just parsed may match a Latin-1 letter (0xC0-0xFE). */
+  hi = false;
+  /** Flags at the end of the sequence just parsed. */
+  endFlags: Flags = { ...DEFAULT_FLAGS, u: false };
   /** Number of 's' (ß: 2) the literal just parsed stands for under Unicode rules and /i. */
   sharpS = 0;
   /** End of the last plain letter escape (a literal `{` may not follow one). */
@@ -419,10 +435,15 @@ class Translator {
     const hasAlt = this.hasTopLevelBar();
     let minW = Infinity;
     let maxW = 0;
+    let hi = false;
+    // a mid-pattern (?i) also applies to the following alternatives of its group
+    let branchFlags = flags;
     for (;;) {
       if (branchReset) this.perlCount = start;
       if (hasAlt) this.regions.push(this.nextRegion++);
-      alts.push(this.sequence(flags));
+      alts.push(this.sequence(branchFlags));
+      branchFlags = this.endFlags;
+      hi ||= this.hi;
       if (hasAlt) this.regions.pop();
       maxCount = Math.max(maxCount, this.perlCount);
       minW = Math.min(minW, this.minW);
@@ -437,6 +458,7 @@ class Translator {
     if (branchReset) this.perlCount = maxCount;
     this.minW = minW;
     this.maxW = maxW;
+    this.hi = hi;
     return alts.join("|");
   }
 
@@ -475,6 +497,7 @@ class Translator {
     let maxW = 0;
     let sRun = 0;
     let sRunStart = 0;
+    let hi = false;
     while (this.pos < this.src.length) {
       const c = this.src[this.pos];
       if (c === "|" || c === ")") break;
@@ -490,8 +513,10 @@ class Translator {
       };
       this.minW = this.maxW = 1; // most atoms match one character
       this.sharpS = 0;
+      this.hi = false;
       const atom = this.atom(flags);
       if (atom === null) continue;
+      hi ||= this.hi;
       const sharpS = this.sharpS;
       mark.minW = this.minW;
       mark.maxW = this.maxW;
@@ -517,6 +542,8 @@ class Translator {
     }
     this.minW = minW;
     this.maxW = maxW;
+    this.hi = hi;
+    this.endFlags = flags;
     return out;
   }
 
@@ -662,6 +689,7 @@ class Translator {
         return this.classText(flags);
       case ".":
         this.pos++;
+        this.hi = true;
         return flags.s ? "[\\s\\S]" : "[^\\n]";
       case "^":
         this.pos++;
@@ -703,6 +731,7 @@ class Translator {
   }
 
   literal(code: number, flags: Flags): string {
+    this.hi = code < 256 && FOLDY[code] === 1;
     if (!this.utf8 && code > 0xff) return "[]"; // never in a byte string
     if (flags.i) {
       const ch = String.fromCharCode(code);
@@ -794,7 +823,11 @@ class Translator {
     const groupsBefore = this.groups.length;
     if (info !== undefined) info.open = true;
     const body = this.alternation(inner, kind === "reset");
-    if (info !== undefined) info.open = false;
+    if (info !== undefined) {
+      info.open = false;
+      info.minW = this.minW;
+      info.hi = this.hi;
+    }
     if (isNegLook) this.regions.pop();
     if (isBehind) {
       this.lookbehindDepth--;
@@ -823,10 +856,25 @@ class Translator {
     return this.backrefTo(gs, flags);
   }
 
+  /**
+   * A backreference. Perl fails one to a group that did not take part in
+   * the match (JavaScript matches it empty) and, for a name used by several
+   * groups, uses the leftmost group that took part. When the groups may not
+   * take part, this is emulated for groups that cannot match empty: a set
+   * group then consumes at least one character, which the check
+   * `(?!\k<q>$)` against the rest of the subject captured before sees.
+   */
   backrefTo(gs: GroupInfo[], flags: Flags): string {
-    if (gs.length > 1 || gs[0].regions.some((r) => !this.regions.includes(r))) {
+    const unsure = gs.length > 1 || gs[0].regions.some((r) => !this.regions.includes(r));
+    if (unsure && gs.some((g) => g.minW === 0)) {
       this.fail(
-        "backreference to a group that may not take part in the match (Perl fails it, JavaScript would match it empty)",
+        "backreference to a group that may not take part in the match and can match empty (Perl fails it when unset, JavaScript would match it empty)",
+      );
+    }
+    this.hi = gs.some((g) => g.hi === true);
+    if (flags.i && !flags.u && !this.utf8 && this.hi) {
+      this.fail(
+        "case-insensitive backreference to a group that may capture Latin-1 letters (JavaScript folds them, Perl on bytes does not)",
       );
     }
     if (this.lookbehindDepth > 0) {
@@ -840,8 +888,15 @@ class Translator {
     }
     this.minW = 0;
     this.maxW = Infinity;
-    const ref = `\\k<${gs[0].js}>`;
-    return flags.i ? `(?i:${ref})` : ref;
+    const ref = (g: GroupInfo) => flags.i ? `(?i:\\k<${g.js}>)` : `\\k<${g.js}>`;
+    if (!unsure) return ref(gs[0]);
+    const q = `h${this.helperCount++}`;
+    const ordered = [...gs].sort((a, b) => a.perl - b.perl);
+    const alts = ordered.map((g, k) =>
+      ordered.slice(0, k).map((p) => `(?=${ref(p)}\\k<${q}>$)`).join("") +
+      `${ref(g)}(?!\\k<${q}>$)`
+    );
+    return `(?=(?<${q}>[\\s\\S]*))(?:${alts.join("|")})`;
   }
 
   numberBackref(n: number, flags: Flags): string {
@@ -873,12 +928,16 @@ class Translator {
       return `[${neg ? "^" : ""}${UNICODE_CLASSES[c.toLowerCase()]}]`;
     }
     const cls = classEscape(c, this.rules(flags));
-    if (cls !== undefined) return emitSet(cls);
+    if (cls !== undefined) {
+      this.hi = hasFoldy(cls);
+      return emitSet(cls);
+    }
     switch (c) {
       case "N":
         if (s[this.pos] === "{" && quantifierBraces(s, this.pos) === null) {
           return this.literal(this.namedChar(), flags);
         }
+        this.hi = true;
         return "[^\\n]";
       case "R":
         this.maxW = 2;
@@ -921,6 +980,7 @@ class Translator {
       case "p":
       case "P": {
         const set = this.property(c === "P", flags);
+        this.hi = hasFoldy(set);
         if (!this.utf8) return emitSet(set);
         const { body, negated } = this.utf8Property!;
         const cls = `[${negated ? "^" : ""}${body}]`;
@@ -1192,6 +1252,7 @@ class Translator {
     let final = this.foldIf(set, flags);
     if (negated) final = complement(final);
     const text = emitSet(final);
+    this.hi = hasFoldy(final);
     if (!this.utf8 && sharpS && flags.i && flags.u && !negated) {
       this.maxW = 2;
       return `(?:${text}|[Ss][Ss])`;
@@ -1245,6 +1306,13 @@ function orInto(set: ByteSet, other: ByteSet): void {
 }
 
 function applyFlags(f: Flags, caret: boolean, on: string, off: string, t: Translator): void {
+  if (caret && off !== "") t.fail("sequence (?^-...) not recognized");
+  const charsets = on.replace(/[^adlu]/g, "");
+  if (
+    new Set(charsets).size > 1 || /([dlu]).*\1/.test(charsets) || /a.*a.*a/.test(charsets)
+  ) {
+    t.fail(`regexp modifiers (?${on}) conflict`);
+  }
   if (caret) {
     f.i =
       f.m =
@@ -1282,8 +1350,6 @@ function applyFlags(f: Flags, caret: boolean, on: string, off: string, t: Transl
       case "o":
       case "g":
       case "c":
-      case "e":
-      case "r":
         break; // match-operator flags Perl ignores (with a warning) inline
       default:
         t.fail(`sequence (?${on}...) not recognized`);
@@ -1299,6 +1365,11 @@ function applyFlags(f: Flags, caret: boolean, on: string, off: string, t: Transl
         break;
       case "x":
         f.x = f.xx = false;
+        break;
+      case "o":
+      case "g":
+      case "c":
+      case "p":
         break;
       default:
         t.fail(`sequence (?-${off}...) not recognized`);
@@ -1345,6 +1416,12 @@ export function compilePerlRegex(
     t.fail(pattern[t.pos] === ")" ? "unmatched ) in regex" : "unexpected character");
   }
   source = leadingRunGuard(pattern, utf8) + source;
+  // groups no backreference names become plain groups: a match then needs no groups object
+  const named = source;
+  source = source.replace(
+    /\(\?<(g\d+)>/g,
+    (m, name: string) => named.includes(`\\k<${name}>`) ? m : "(",
+  );
   let regex: RegExp;
   try {
     regex = new RegExp(source, utf8 ? "v" : "");
@@ -1423,11 +1500,14 @@ function makeCompiled(
   // JS group index of each emitted group (named groups are numbered in order of '(')
   const jsIndex = new Map<string, number>();
   let idx = 0;
+  // plain groups are the Perl groups whose names were dropped, in order
+  const unnamed = groups.map((g) => g.js).filter((js) => !source.includes(`(?<${js}>`));
+  let nextUnnamed = 0;
   const re = /\\.|\[(?:\\.|[^\]\\])*\]|\((\?<([A-Za-z_]\w*)>)?(\?)?/g;
   for (const m of source.matchAll(re)) {
     if (m[0][0] !== "(") continue;
     if (m[1] !== undefined) jsIndex.set(m[2], ++idx);
-    else if (m[3] === undefined) ++idx;
+    else if (m[3] === undefined) jsIndex.set(unnamed[nextUnnamed++], ++idx);
   }
   // Perl group n -> JS indices
   const perlToJs: number[][] = Array.from({ length: groupCount + 1 }, () => []);
