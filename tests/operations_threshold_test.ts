@@ -249,3 +249,38 @@ Deno.test("SingleWith2Thresholds: the first window slides like SingleWithThresho
     h.close();
   }
 });
+
+Deno.test("SingleWithThreshold: the action binds the first event's $N, $+{name}, $$ when it runs later", () => {
+  const h = new OpHarness(`
+type=SingleWithThreshold
+ptype=RegExp
+pattern=^thr (?<host>\\S+) (\\S+)
+desc=count $+{host}
+action=write @OUT $+{host} $2 $1 $$5 $3|%s
+action2=write @OUT over $2
+thresh=2
+window=10
+
+type=SingleWithThreshold
+ptype=SubStr
+pattern=plain
+desc=plain
+action=write @OUT plain $1 $$
+thresh=2
+window=10
+`);
+  try {
+    h.feed(0, "thr h1 first");
+    h.feed(1, "thr h1 second");
+    h.feed(2, "plain");
+    h.feed(3, "plain");
+    h.at(11);
+    assertEquals(h.take(), [
+      "h1 first h1 $5 |count h1",
+      "plain $1 $$", // a pattern without match variables leaves them as written
+      "over first",
+    ]);
+  } finally {
+    h.close();
+  }
+});

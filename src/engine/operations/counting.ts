@@ -1,8 +1,9 @@
 /**
  * The counting rule types: SingleWithSuppress, SingleWithThreshold and
  * SingleWith2Thresholds (RULE TYPES). Match variables in the action lists
- * (and desc2) are substituted when the operation is created, so they come
- * from the event that started it.
+ * (and desc2) come from the event that started the operation; threshold
+ * operations keep only the values their lists refer to (snapshot.ts) and
+ * bind the lists when they run.
  *
  * @module
  */
@@ -10,6 +11,7 @@ import type { CompiledActionList, Continue, Rule } from "../../lang/rules.ts";
 import type { BindSources } from "../../lang/template.ts";
 import type { BoundActions, Engine } from "../engine.ts";
 import type { EventContext } from "../event.ts";
+import { savedSources } from "./snapshot.ts";
 import { Operation, OperationStore, operationStore } from "./store.ts";
 
 /** Binds a list for later execution (undefined when there is nothing to run). */
@@ -94,7 +96,7 @@ export class ThresholdOperation extends Operation {
     rule: Rule,
     desc: string,
     now: number,
-    /** Match variables of the creating event: the lists are bound to them when they run. */
+    /** Match variables of the creating event (those the lists use): the lists are bound to them when they run. */
     readonly src: BindSources,
   ) {
     super(rule, desc, now, rule.window);
@@ -151,7 +153,8 @@ export function processSingleWithThreshold(
     op.count(engine, x.now);
     return rule.main!.cont;
   }
-  const created = new ThresholdOperation(rule, x.desc, x.now, x.src);
+  const src = savedSources(rule, [rule.action, rule.action2], x.src);
+  const created = new ThresholdOperation(rule, x.desc, x.now, src);
   x.store.add(created);
   created.check(engine);
   return rule.main!.cont;
@@ -176,8 +179,10 @@ export class TwoThresholdOperation extends Operation {
     rule: Rule,
     desc: string,
     now: number,
-    readonly action: BoundActions | undefined,
-    readonly action2: BoundActions | undefined,
+    /** Match variables of the creating event (those the lists use). */
+    readonly src: BindSources,
+    /** desc2 of the creating event (%s of action2). */
+    readonly desc2: string,
   ) {
     super(rule, desc, now, rule.window);
     this.times = [now];
@@ -202,13 +207,13 @@ export class TwoThresholdOperation extends Operation {
     this.start = now;
     this.window = this.rule.window2;
     store.schedule(this);
-    this.run(engine, this.action);
+    this.run(engine, bindList(engine, this.rule.action, this.src, this.desc, this.rule));
   }
 
   /** Round 1: the window slides; round 2: action2 and the end. */
   expire(engine: Engine, now: number): boolean {
     if (this.round === 2) {
-      this.run(engine, this.action2);
+      this.run(engine, bindList(engine, this.rule.action2, this.src, this.desc2, this.rule));
       return false;
     }
     slide(this.times, now, this.window);
@@ -242,13 +247,8 @@ export function processSingleWith2Thresholds(
     return rule.main!.cont;
   }
   const desc2 = engine.bindText(rule.desc2!, x.src);
-  const created = new TwoThresholdOperation(
-    rule,
-    x.desc,
-    x.now,
-    bindList(engine, rule.action, x.src, x.desc, rule),
-    bindList(engine, rule.action2, x.src, desc2, rule),
-  );
+  const src = savedSources(rule, [rule.action, rule.action2], x.src);
+  const created = new TwoThresholdOperation(rule, x.desc, x.now, src, desc2);
   x.store.add(created);
   created.check(engine, x.store, x.now);
   return rule.main!.cont;
