@@ -14,7 +14,7 @@ import { bindMatch, render } from "../../lang/template.ts";
 import type { BoundActions, Engine } from "../engine.ts";
 import type { EventContext } from "../event.ts";
 import { bindList } from "./counting.ts";
-import { Operation, OperationStore, operationStore } from "./store.ts";
+import { Operation, operationStore } from "./store.ts";
 
 /** One observed event: its kind (0-based pattern index), time and token. */
 interface Occurrence {

@@ -32,7 +32,7 @@ import {
 import type { BoundActions, Engine } from "../engine.ts";
 import type { EventContext } from "../event.ts";
 import { bindList } from "./counting.ts";
-import { Operation, OperationStore, operationStore } from "./store.ts";
+import { Operation, operationStore } from "./store.ts";
 
 /** A Pair or PairWithWindow operation. */
 export class PairOperation extends Operation {

@@ -12,7 +12,7 @@ import type { ActionExecutor } from "../action_executor.ts";
 import { param, varName } from "../action_executor.ts";
 import type { Rule } from "../../lang/rules.ts";
 import type { Engine } from "../engine.ts";
-import { fileOf, type Operation, OperationStore, operationStore } from "./store.ts";
+import { fileOf, type Operation, operationStore } from "./store.ts";
 
 /** The rule indices an offset refers to, from `rule` (all rules of the file when undefined). */
 export function targetIndices(engine: Engine, rule: Rule, offset: string | undefined): number[] {
