@@ -70,6 +70,10 @@ interface Flags {
   n: boolean;
   /** Unicode rules (see Rules). */
   u: boolean;
+  /** Unicode case folding of Latin-1 (Unicode rules, or /a). */
+  fu: boolean;
+  /** /aa: no fold between ASCII and non-ASCII (ß does not match "ss"). */
+  aa: boolean;
 }
 
 /** A byte set (byte mode) or JavaScript class text (utf8 mode). */
@@ -405,7 +409,7 @@ class Translator {
   /** Whether the atom or sequence just parsed may match a Latin-1 letter (0xC0-0xFE). */
   hi = false;
   /** Flags at the end of the sequence just parsed. */
-  endFlags: Flags = { ...DEFAULT_FLAGS, u: false };
+  endFlags: Flags = { ...DEFAULT_FLAGS, u: false, fu: false, aa: false };
   /** Number of 's' (ß: 2) the literal just parsed stands for under Unicode rules and /i. */
   sharpS = 0;
   /** End of the last plain letter escape (a literal `{` may not follow one). */
@@ -658,6 +662,7 @@ class Translator {
       text = max === min ? `{${min}}` : max === Infinity ? `{${min},}` : `{${min},${max}}`;
       this.pos += m[0].length;
     } else return null;
+    if (flags.x) { while (this.pos < this.src.length && this.skipExtended()); }
     const next = this.src[this.pos];
     let mode: Quantifier["mode"] = "greedy";
     if (next === "?" || next === "+") {
@@ -665,6 +670,7 @@ class Translator {
       this.pos++;
       mode = next === "?" ? "lazy" : "possessive";
     }
+    if (flags.x) { while (this.pos < this.src.length && this.skipExtended()); }
     const after = this.src[this.pos];
     if (
       after === "*" || after === "+" || after === "?" ||
@@ -727,7 +733,7 @@ class Translator {
   }
 
   foldIf(set: ByteSet, flags: Flags): ByteSet {
-    return flags.i ? foldSet(set, this.rules(flags)) : set;
+    return flags.i ? foldSet(set, flags.fu ? UNICODE_RULES : ASCII_RULES) : set;
   }
 
   literal(code: number, flags: Flags): string {
@@ -735,8 +741,8 @@ class Translator {
     if (!this.utf8 && code > 0xff) return "[]"; // never in a byte string
     if (flags.i) {
       const ch = String.fromCharCode(code);
-      if (!this.utf8 && flags.u && code < 256) {
-        if (code === 0xdf || code === 0x73 || code === 0x53) {
+      if (!this.utf8 && flags.fu && code < 256) {
+        if (!flags.aa && (code === 0xdf || code === 0x73 || code === 0x53)) {
           this.sharpS = code === 0xdf ? 2 : 1;
           this.maxW = this.sharpS;
           return sharpSRun(this.sharpS);
@@ -872,7 +878,7 @@ class Translator {
       );
     }
     this.hi = gs.some((g) => g.hi === true);
-    if (flags.i && !flags.u && !this.utf8 && this.hi) {
+    if (flags.i && !flags.fu && !this.utf8 && this.hi) {
       this.fail(
         "case-insensitive backreference to a group that may capture Latin-1 letters (JavaScript folds them, Perl on bytes does not)",
       );
@@ -1253,7 +1259,7 @@ class Translator {
     if (negated) final = complement(final);
     const text = emitSet(final);
     this.hi = hasFoldy(final);
-    if (!this.utf8 && sharpS && flags.i && flags.u && !negated) {
+    if (!this.utf8 && sharpS && flags.i && flags.fu && !flags.aa && !negated) {
       this.maxW = 2;
       return `(?:${text}|[Ss][Ss])`;
     }
@@ -1321,7 +1327,8 @@ function applyFlags(f: Flags, caret: boolean, on: string, off: string, t: Transl
       f.xx =
       f.n =
         false;
-    f.u = t.unicodeRules;
+    f.u = f.fu = t.unicodeRules;
+    f.aa = false;
   }
   for (const ch of on) {
     switch (ch) {
@@ -1336,14 +1343,19 @@ function applyFlags(f: Flags, caret: boolean, on: string, off: string, t: Transl
         f.x = true;
         break;
       case "u":
-        f.u = true;
+        f.u = f.fu = true;
+        f.aa = false;
         break;
       case "a":
+        // ASCII classes, Unicode folding (/aa: none between ASCII and the rest)
+        f.aa = on.indexOf("a") !== on.lastIndexOf("a");
         f.u = false;
+        f.fu = true;
         break;
       case "d":
       case "l":
-        f.u = t.unicodeRules;
+        f.u = f.fu = t.unicodeRules;
+        f.aa = false;
         break;
       case "p":
         break;
@@ -1410,7 +1422,7 @@ export function compilePerlRegex(
 ): CompiledPerlRegex {
   const utf8 = options.utf8 === true;
   const t = new Translator(pattern, utf8);
-  const flags: Flags = { ...DEFAULT_FLAGS, u: t.unicodeRules };
+  const flags: Flags = { ...DEFAULT_FLAGS, u: t.unicodeRules, fu: t.unicodeRules, aa: false };
   let source = t.alternation(flags);
   if (t.pos < pattern.length) {
     t.fail(pattern[t.pos] === ")" ? "unmatched ) in regex" : "unexpected character");
@@ -1450,7 +1462,7 @@ function leadingRunGuard(pattern: string, utf8: boolean): string {
   try {
     const c = new Translator(m[2], false);
     c.unicodeRules = t.unicodeRules = usesUnicodeRules(pattern);
-    cls = c.alternation({ ...DEFAULT_FLAGS, u: c.unicodeRules });
+    cls = c.alternation({ ...DEFAULT_FLAGS, u: c.unicodeRules, fu: c.unicodeRules, aa: false });
   } catch {
     return "";
   }
