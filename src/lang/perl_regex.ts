@@ -154,26 +154,6 @@ function sharpSRun(n: number): string {
   return `(?:[Ss]${sharpSRun(n - 1)}|\\xdf${sharpSRun(n - 2)})`;
 }
 
-/** True when Perl compiles `pattern` (a byte string) with Unicode rules. */
-function usesUnicodeRules(pattern: string): boolean {
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c.charCodeAt(0) > 0xff) return true;
-    if (c !== "\\") continue;
-    const d = pattern[++i];
-    if (d === "p" || d === "P") return true;
-    if (d === "N" && pattern[i + 1] === "{" && quantifierBraces(pattern, i + 1) === null) {
-      return true;
-    }
-    if ((d === "x" || d === "o") && pattern[i + 1] === "{") {
-      const end = pattern.indexOf("}", i);
-      const v = parseInt(pattern.slice(i + 2, end).replace(/[\s_]/g, ""), d === "x" ? 16 : 8);
-      if (end > 0 && v > 0xff) return true;
-    }
-  }
-  return false;
-}
-
 function setOf(pred: (c: string) => boolean): ByteSet {
   const s = new Uint8Array(256);
   for (let b = 0; b < 256; b++) if (pred(String.fromCharCode(b))) s[b] = 1;
@@ -397,7 +377,19 @@ class Translator {
   /** Total Perl groups (pre-scan). */
   readonly totalGroups: number;
   /** Whether the pattern as a whole is under Unicode rules (see Rules). */
-  unicodeRules: boolean;
+  readonly unicodeRules: boolean;
+  /**
+   * Set when a construct that puts Perl's whole pattern under Unicode rules
+   * (\p, \N{..}, a code point above 0xFF) appears where /d rules are in
+   * force (not under /a, /u): the pattern is then translated again.
+   */
+  triggered = false;
+  /** The JavaScript source produced. */
+  out = "";
+  /** An error to report unless the pattern turns out to be under Unicode rules. */
+  deferred: PerlRegexError | undefined;
+  /** The flags in force at the atom being parsed. */
+  flagsNow: Flags = { ...DEFAULT_FLAGS, u: false, fu: false, aa: false };
   groups: GroupInfo[] = [];
   helperCount = 0;
   /** Open regions where a group may not take part (alternatives, optional quantifiers...). */
@@ -420,11 +412,11 @@ class Translator {
   /** Count of constructs that may prefer an empty match over a longer one (lazy quantifiers, a nullable alternative before others). */
   emptyFirst = 0;
 
-  constructor(src: string, utf8: boolean) {
+  constructor(src: string, utf8: boolean, unicodeRules = false) {
     this.src = src;
     this.utf8 = utf8;
     this.totalGroups = countGroups(src);
-    this.unicodeRules = !utf8 && usesUnicodeRules(src);
+    this.unicodeRules = !utf8 && unicodeRules;
   }
 
   fail(what: string): never {
@@ -518,6 +510,7 @@ class Translator {
       this.minW = this.maxW = 1; // most atoms match one character
       this.sharpS = 0;
       this.hi = false;
+      this.flagsNow = flags;
       const atom = this.atom(flags);
       if (atom === null) continue;
       hi ||= this.hi;
@@ -878,10 +871,15 @@ class Translator {
       );
     }
     this.hi = gs.some((g) => g.hi === true);
-    if (flags.i && !flags.fu && !this.utf8 && this.hi) {
-      this.fail(
-        "case-insensitive backreference to a group that may capture Latin-1 letters (JavaScript folds them, Perl on bytes does not)",
-      );
+    if (flags.i && !flags.fu && !this.utf8 && this.hi && this.deferred === undefined) {
+      // reported at the end: a later \p may still put the pattern under Unicode rules
+      try {
+        this.fail(
+          "case-insensitive backreference to a group that may capture Latin-1 letters (JavaScript folds them, Perl on bytes does not)",
+        );
+      } catch (e) {
+        this.deferred = e as PerlRegexError;
+      }
     }
     if (this.lookbehindDepth > 0) {
       this.fail("lookbehind longer than 255 not implemented (a backreference)");
@@ -1048,7 +1046,9 @@ class Translator {
           if (end < 0) this.fail("missing right brace on \\x{}");
           const h = s.slice(this.pos + 1, end).trim().replace(/_/g, "");
           this.pos = end + 1;
-          return h === "" ? 0 : parseInt(h, 16);
+          const v = h === "" ? 0 : parseInt(h, 16);
+          if (v > 0xff) this.trigger();
+          return v;
         }
         const m = /^[0-9A-Fa-f]{0,2}/.exec(s.slice(this.pos))![0];
         this.pos += m.length;
@@ -1060,6 +1060,7 @@ class Translator {
         if (end < 0) this.fail("missing right brace on \\o{}");
         const v = parseInt(s.slice(this.pos + 1, end), 8);
         this.pos = end + 1;
+        if (v > 0xff) this.trigger();
         return v;
       }
       case "c": {
@@ -1084,7 +1085,13 @@ class Translator {
     return parseInt(digits, 8);
   }
 
+  /** Notes a construct that puts the pattern under Unicode rules (see `triggered`). */
+  trigger(): void {
+    if (!this.flagsNow.fu) this.triggered = true;
+  }
+
   namedChar(): number {
+    this.trigger();
     const m = /^\{U\+([0-9A-Fa-f]+)\}/.exec(this.src.slice(this.pos));
     if (m === null) this.fail("\\N{name} is not supported (use \\N{U+hex})");
     this.pos += m[0].length;
@@ -1093,6 +1100,7 @@ class Translator {
 
   /** Reads `\p{..}` after the letter; under /i the property is case-folded before any negation. */
   property(negated: boolean, flags: Flags): ByteSet {
+    this.trigger();
     const s = this.src;
     let name: string;
     if (s[this.pos] === "{") {
@@ -1415,19 +1423,27 @@ function countGroups(src: string): number {
   return n;
 }
 
+/** Runs the translator over the whole pattern. */
+function translate(pattern: string, utf8: boolean, unicodeRules: boolean): Translator {
+  const t = new Translator(pattern, utf8, unicodeRules);
+  t.out = t.alternation({ ...DEFAULT_FLAGS, u: t.unicodeRules, fu: t.unicodeRules, aa: false });
+  if (t.pos < pattern.length) {
+    t.fail(pattern[t.pos] === ")" ? "unmatched ) in regex" : "unexpected character");
+  }
+  return t;
+}
+
 /** Translates and compiles a Perl pattern; throws PerlRegexError when it cannot. */
 export function compilePerlRegex(
   pattern: string,
   options: PerlRegexOptions = {},
 ): CompiledPerlRegex {
   const utf8 = options.utf8 === true;
-  const t = new Translator(pattern, utf8);
-  const flags: Flags = { ...DEFAULT_FLAGS, u: t.unicodeRules, fu: t.unicodeRules, aa: false };
-  let source = t.alternation(flags);
-  if (t.pos < pattern.length) {
-    t.fail(pattern[t.pos] === ")" ? "unmatched ) in regex" : "unexpected character");
-  }
-  source = leadingRunGuard(pattern, utf8) + source;
+  let t = translate(pattern, utf8, false);
+  if (t.triggered && !utf8) t = translate(pattern, utf8, true);
+  if (t.deferred !== undefined) throw t.deferred;
+  let source = t.out;
+  source = leadingRunGuard(pattern, utf8, t.unicodeRules) + source;
   // groups no backreference names become plain groups: a match then needs no groups object
   const named = source;
   source = source.replace(
@@ -1450,7 +1466,7 @@ export function compilePerlRegex(
  * `(?<!C)` changes no result but spares the regex engine a failing
  * attempt at every position inside a run of C (`(\S+) foo` on long lines).
  */
-function leadingRunGuard(pattern: string, utf8: boolean): string {
+function leadingRunGuard(pattern: string, utf8: boolean, unicodeRules: boolean): string {
   // a backreference sees the group's text, which a match starting further left changes
   if (utf8 || /\\[1-9gk]|\(\?P=/.test(pattern)) return "";
   const m = /^(\()?(\\[SsWwDd]|\[(?:\\.|[^\]\\])+\])\+/.exec(pattern);
@@ -1460,9 +1476,7 @@ function leadingRunGuard(pattern: string, utf8: boolean): string {
   if (t.hasTopLevelBar()) return "";
   let cls: string;
   try {
-    const c = new Translator(m[2], false);
-    c.unicodeRules = t.unicodeRules = usesUnicodeRules(pattern);
-    cls = c.alternation({ ...DEFAULT_FLAGS, u: c.unicodeRules, fu: c.unicodeRules, aa: false });
+    cls = translate(m[2], false, unicodeRules).out;
   } catch {
     return "";
   }
