@@ -1137,6 +1137,10 @@ class Translator {
     const set = new Uint8Array(256);
     let negated = false;
     const s = this.src;
+    const skipBlanks = () => {
+      if (flags.xx) { while (s[this.pos] === " " || s[this.pos] === "\t") this.pos++; }
+    };
+    skipBlanks();
     if (s[this.pos] === "^") {
       negated = true;
       this.pos++;
@@ -1148,15 +1152,15 @@ class Translator {
     for (;;) {
       if (this.pos >= s.length) this.fail("unmatched [ in regex");
       let c = s[this.pos];
+      if (flags.xx && (c === " " || c === "\t")) {
+        this.pos++; // /xx: blanks in a class are ignored (a following ']' is still the first)
+        continue;
+      }
       if (c === "]" && !first) {
         this.pos++;
         break;
       }
       first = false;
-      if (flags.xx && (c === " " || c === "\t")) {
-        this.pos++;
-        continue;
-      }
       if (c === "[") {
         const m = /^\[:(\^?)([a-z]+):\]/.exec(s.slice(this.pos));
         if (m !== null) {
@@ -1219,10 +1223,18 @@ class Translator {
         code = c.codePointAt(0)!;
         this.pos += code > 0xffff ? 2 : 1;
       }
-      // range?
-      if (s[this.pos] === "-" && s[this.pos + 1] !== "]" && s[this.pos + 1] !== undefined) {
-        const save = this.pos;
+      // range? (under /xx blanks may surround the '-')
+      const beforeRange = this.pos;
+      skipBlanks();
+      const dash = s[this.pos] === "-";
+      if (dash) {
         this.pos++;
+        skipBlanks();
+      }
+      const isRange = dash && s[this.pos] !== "]" && s[this.pos] !== undefined;
+      if (!isRange) this.pos = beforeRange;
+      if (isRange) {
+        const save = beforeRange;
         let hi: number | undefined;
         const d = s[this.pos];
         if (d === "\\") {
