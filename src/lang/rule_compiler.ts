@@ -212,6 +212,12 @@ function parseInteger(f: RawField, key: string): number {
   return parseInt(f.value, 10);
 }
 
+function parsePositive(f: RawField, key: string): number {
+  const n = parseInteger(f, key);
+  if (n === 0) throw new RuleError(`invalid ${key} value '${f.value}' (must be positive)`, f.line);
+  return n;
+}
+
 function yesNo(f: RawField | undefined, key: string, dflt: boolean, strict = true): boolean {
   if (f === undefined) return dflt;
   const v = f.value.toLowerCase();
@@ -348,6 +354,11 @@ function compileRule(
     const f = req ? required(block, key) : field(block, key);
     return f === undefined ? 0 : parseInteger(f, key);
   };
+  /** A required window or threshold: SEC rejects 0 (only Pair's window and thresh2 may be 0). */
+  const positive = (key: string) => {
+    const f = required(block, key);
+    return parsePositive(f, key);
+  };
 
   switch (type) {
     case "Options": {
@@ -388,7 +399,7 @@ function compileRule(
         groups.push({
           ...p,
           count: action("count" + sfx),
-          thresh: thF === undefined ? 1 : parseInteger(thF, "thresh" + sfx),
+          thresh: thF === undefined ? 1 : parsePositive(thF, "thresh" + sfx),
           egtoken: tokF === undefined ? literalTemplate(String(i)) : parseTemplate(tokF.value),
         });
       }
@@ -400,7 +411,7 @@ function compileRule(
       base.end = action("end");
       base.slide = action("slide");
       base.multact = yesNo(field(block, "multact"), "multact", false);
-      base.window = win("window", true);
+      base.window = positive("window");
       const egpF = field(block, "egpattern");
       if (egpF !== undefined) {
         const egtF = field(block, "egptype");
@@ -447,7 +458,7 @@ function compileRule(
       break;
     }
     case "SingleWithSuppress":
-      base.window = win("window", true);
+      base.window = positive("window");
       break;
     case "Pair":
     case "PairWithWindow": {
@@ -458,20 +469,20 @@ function compileRule(
         pairVars: true,
       });
       base.action2 = reqAction("action2", pairSyntax);
-      base.window = win("window", type === "PairWithWindow");
+      base.window = type === "PairWithWindow" ? positive("window") : win("window", false);
       break;
     }
     case "SingleWithThreshold":
       base.action2 = action("action2");
-      base.window = win("window", true);
-      base.thresh = win("thresh", true);
+      base.window = positive("window");
+      base.thresh = positive("thresh");
       break;
     case "SingleWith2Thresholds":
-      base.window = win("window", true);
-      base.thresh = win("thresh", true);
+      base.window = positive("window");
+      base.thresh = positive("thresh");
       base.desc2 = parseTemplate(required(block, "desc2").value);
       base.action2 = reqAction("action2");
-      base.window2 = win("window2", true);
+      base.window2 = positive("window2");
       base.thresh2 = win("thresh2", true);
       break;
     default:
