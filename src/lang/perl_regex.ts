@@ -607,8 +607,14 @@ class Translator {
     }
     this.minW = mark.minW * q.min;
     this.maxW = mark.maxW === 0 ? 0 : mark.maxW * q.max;
-    if (q.max > q.min && mark.minW === 0 && (hasGroups || this.emptyFirst > mark.emptyFirst)) {
-      if (q.max === 1) {
+    // a zero-width atom: Perl stops after one (empty) repetition, JavaScript
+    // after the mandatory ones; the same unless captures are left unset
+    const zeroWidth = mark.maxW === 0 && (q.min > 0 || !hasGroups);
+    if (
+      q.max > q.min && mark.minW === 0 && !zeroWidth &&
+      (hasGroups || this.emptyFirst > mark.emptyFirst)
+    ) {
+      if (q.max === 1 || mark.maxW === 0) {
         const alt = q.mode === "lazy" ? `(?:|${atom})` : `(?:${atom}|)`;
         return q.mode === "possessive" ? this.atomic(alt) : alt;
       }
