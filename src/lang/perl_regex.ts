@@ -2,26 +2,44 @@
  * Perl regular expressions in JavaScript. SEC compiles rule patterns with
  * Perl from strings at run time, over bytes; this module translates such a
  * pattern into a JavaScript RegExp with the same meaning, or rejects it
- * with an error naming the construct (as Perl rejects what it refuses).
+ * with an error naming the construct (as Perl rejects what it refuses, and
+ * where JavaScript cannot express Perl's meaning).
  *
  * Byte mode (the default): subjects are latin1 byte strings (one char per
- * byte). Every character class is computed as a set of the 256 bytes at
- * load time, so `.`, `\s`, `\w`, POSIX classes and case-insensitivity act
- * exactly as Perl's do on byte strings (ASCII rules; `\h` and `\p{..}`
- * follow Unicode, as in Perl). No JavaScript flag is used: `i`, `m`, `s`
- * and `x` are applied while translating, so inline modifiers anywhere in
- * the pattern work. With `utf8`, subjects are real strings and the `u`
- * flag is used.
+ * byte). Classes are computed as sets of the 256 bytes, so `.`, `\s`, `\w`,
+ * POSIX classes, `\b` and case-insensitivity act as Perl's do on byte
+ * strings: ASCII rules, or Unicode rules for Latin-1 when the pattern has
+ * `\p{..}`, `\N{..}` or a code point above 0xFF (outside `(?a)`), or under
+ * `(?u)`; `(?a)` folds case by Unicode rules with ASCII classes. No
+ * JavaScript flag is used: `i`, `m`, `s`, `x`, `xx`, `n` are applied while
+ * translating, so inline modifiers work anywhere (a mid-pattern `(?i)` runs
+ * to the end of its group, later alternatives included). With `utf8`,
+ * subjects are real strings and the `v` flag gives character semantics.
  *
- * Emulated: `$` (before a final newline), `\A \z \Z`, `^`/`$` under /m
- * (only "\n" ends a line), atomic groups and possessive quantifiers
- * (through a lookahead and a backreference), branch reset, `\R \h \v \N`,
- * `{,n}`, `\Q \E \L \U` (plain letters: the pattern comes from a string at
- * run time), `(?#...)`, `(?P<n>..)`, `(?'n'..)`, `\k'n'`, `\g1`, `\g{-1}`.
- * Rejected: recursion, conditionals, code blocks, `\K`, `\G`, `\X`, verbs,
- * unbounded lookbehind, backreferences to missing groups and to groups
- * that may not take part in the match (Perl fails those, JavaScript would
- * match them as empty).
+ * Emulated: `$` (before a final newline), `\A \z \Z`, `^`/`$` under /m,
+ * atomic groups and possessive quantifiers (lookahead + backreference, the
+ * helper groups hidden from the result), branch reset, duplicate names
+ * (`%+` is the leftmost set group), `\R \h \v \N`, `{,n}`, `{n,m}` with
+ * n > m (never matches), `\Q \E \L \U` (plain letters: the pattern comes
+ * from a string at run time), `(?#...)`, `(?P<n>..)`, `(?'n'..)`, `\k'n'`,
+ * `\g1`, `\g{-1}`, Perl's property names, `(?i)` ß/ss under Unicode rules,
+ * `X?` whose X can match empty (Perl takes the empty repetition), and
+ * backreferences to groups that may not take part (Perl fails them) when
+ * those groups cannot match empty.
+ *
+ * Rejected (PerlRegexError): what Perl refuses; recursion, conditionals,
+ * code blocks, `\K`, `\G`, `\X`, verbs, `\N{name}`; and where JavaScript
+ * would differ: a capture group not set on every repetition of its repeated
+ * group (Perl keeps an earlier repetition's value, JavaScript clears it), a
+ * repeated group that can match empty with captures or lazy parts inside,
+ * backreferences to a group that may be unset and can match empty, to a
+ * later group or from inside the group itself, case-insensitive
+ * backreferences over Latin-1 letters under ASCII rules, captures in a
+ * variable-length lookbehind, atomic groups inside a lookbehind.
+ *
+ * Known differences: Perl leaks captures out of a failed negative
+ * lookahead, JavaScript does not; Unicode property data follow V8's
+ * Unicode version (perl 5.36 has Unicode 14).
  *
  * @module
  */
