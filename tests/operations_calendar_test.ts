@@ -10,6 +10,7 @@
 import { deepStrictEqual as assertEquals, throws } from "node:assert/strict";
 import { OpHarness } from "./helpers/op_harness.ts";
 import { calendarMatches, parseCalendarSpec } from "../src/engine/operations/calendar.ts";
+import { loadRuleText } from "../src/lang/rule_compiler.ts";
 
 /** Seconds since the Epoch of a local time. */
 function local(y: number, mo: number, d: number, h: number, mi: number, s = 0): number {
@@ -125,4 +126,43 @@ Deno.test("Calendar time: the optional sixth field is the two-digit year", () =>
   assertEquals(calendarMatches(y, new Date(2027, 11, 31, 23, 59)), true);
   throws(() => parseCalendarSpec("* * * *"));
   throws(() => parseCalendarSpec("* * * * * 100"));
+});
+
+Deno.test("Calendar time: SEC's syntax (empty items, leading zeros, reverse ranges match nothing)", () => {
+  const at = new Date(2024, 8, 16, 19, 20);
+  assertEquals(calendarMatches(parseCalendarSpec("20,,25 * * * *"), at), true);
+  assertEquals(calendarMatches(parseCalendarSpec("020 * * * *"), at), true);
+  assertEquals(calendarMatches(parseCalendarSpec("25-20 * * * *"), at), false);
+  assertEquals(calendarMatches(parseCalendarSpec("* * 1-0 * *"), at), false);
+  assertEquals(calendarMatches(parseCalendarSpec("*/10 19-23/2 * * *"), at), true);
+  assertEquals(calendarMatches(parseCalendarSpec("*/60 * * * *"), at), false);
+});
+
+Deno.test("Calendar time: invalid specifications make the rule invalid when it loads", () => {
+  const invalid = [
+    "61 * * * *",
+    "* * * *",
+    "* * 32 * *",
+    "* * * * 8",
+    "* * * * * 100",
+    "x * * * *",
+    "5/10 * * * *",
+    "*/0 * * * *",
+    "L * * * *",
+    "0 0 0 0 *",
+    "0 24 * * *",
+    "* * * * sun",
+    "* * * jan *",
+    "1-2-3 * * * *",
+    "1 * * * * 1 x",
+  ];
+  for (const time of invalid) {
+    const r = loadRuleText("r.sec", `type=Calendar\ntime=${time}\ndesc=d\naction=none\n`);
+    assertEquals(r.diagnostics.some((d) => d.ruleSkipped), true, time);
+  }
+  const valid = ["1-5/2 * * * *", "5-1 * * * *", "01 * * * *", "1,,2 * * * *", "* * * * * *"];
+  for (const time of valid) {
+    const r = loadRuleText("r.sec", `type=Calendar\ntime=${time}\ndesc=d\naction=none\n`);
+    assertEquals(r.diagnostics, [], time);
+  }
 });

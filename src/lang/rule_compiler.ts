@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { parseTimeSpec } from "./calendar_spec.ts";
 import { parseActionList } from "./action_list.ts";
 import { parseContextExpr } from "./context_expr.ts";
 import { type RawField, type RawRule, readConfigText } from "./config_file.ts";
@@ -367,12 +368,19 @@ function compileRule(
       base.procallin = yesNo(field(block, "procallin"), "procallin", true, false);
       return base;
     }
-    case "Calendar":
-      base.time = required(block, "time").value;
+    case "Calendar": {
+      const timeF = required(block, "time");
+      try {
+        parseTimeSpec(timeF.value);
+      } catch (e) {
+        throw new RuleError((e as Error).message, timeF.line);
+      }
+      base.time = timeF.value;
       base.desc = parseTemplate(required(block, "desc").value);
       base.action = reqAction("action");
       if (field(block, "context")) base.calendarContext = compileContext(field(block, "context")!);
       return base;
+    }
     case "Suppress":
       base.main = part("", false);
       base.desc = tmpl("desc") ?? literalTemplate("");

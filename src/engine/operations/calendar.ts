@@ -6,54 +6,51 @@
  * The specification is crontab-like with SEC's differences: day 0 is the
  * last day of the month, day and weekday must BOTH match, weekday 7 is
  * Sunday too, and an optional sixth field matches the two-digit year.
- * Minutes, hours, days, months and weekdays are matched with croner; the
- * year field is matched here.
+ * The syntax is checked when the rule loads (lang/calendar_spec.ts);
+ * minutes, hours, days, months and weekdays are matched with croner, the
+ * year field here.
  *
  * @module
  */
 import { Cron } from "croner";
+import { parseTimeSpec } from "../../lang/calendar_spec.ts";
 import type { Rule } from "../../lang/rules.ts";
 import type { Engine } from "../engine.ts";
 
 /** A parsed time specification. */
 export interface CalendarSpec {
-  /** Minute, hour, day, month and weekday conditions. */
-  readonly cron: Cron;
+  /** Minute, hour, day, month and weekday conditions; null when some field allows nothing. */
+  readonly cron: Cron | null;
   /** Allowed two-digit years, or undefined for any. */
   readonly years: ReadonlySet<number> | undefined;
 }
 
-/** Parses SEC's time specification; throws with the reason when invalid. */
+/**
+ * Parses SEC's time specification (lang/calendar_spec.ts) into a croner
+ * pattern of explicit value lists (day 0 becomes croner's L; croner is
+ * told to AND day and weekday); throws with SEC's reason when invalid.
+ */
 export function parseCalendarSpec(time: string): CalendarSpec {
-  const fields = time.trim().split(/\s+/);
-  if (fields.length !== 5 && fields.length !== 6) {
-    throw new Error(`time specification '${time}' needs 5 or 6 fields`);
-  }
-  // day 0 = the last day of the month (croner: L)
-  fields[2] = fields[2].split(",").map((d) => (d === "0" ? "L" : d)).join(",");
-  const years = fields.length === 6 ? parseYears(fields[5]) : undefined;
-  const cron = new Cron(fields.slice(0, 5).join(" "), { paused: true, domAndDow: true });
+  const t = parseTimeSpec(time);
+  const years = t.years === undefined ? undefined : new Set(t.years);
+  const lists = [t.minutes, t.hours, t.days, t.months, t.weekdays];
+  if (lists.some((l) => l.length === 0)) return { cron: null, years };
+  const days = t.days.map((d) => (d === 0 ? "L" : String(d))).join(",");
+  const pattern = [
+    t.minutes.join(","),
+    t.hours.join(","),
+    days,
+    t.months.join(","),
+    t.weekdays.join(","),
+  ]
+    .join(" ");
+  const cron = new Cron(pattern, { paused: true, domAndDow: true });
   return { cron, years };
-}
-
-function parseYears(field: string): Set<number> {
-  const out = new Set<number>();
-  for (const item of field.split(",")) {
-    const m = /^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(item);
-    if (m === null) throw new Error(`invalid year condition '${item}'`);
-    const lo = m[1] === "*" ? 0 : parseInt(m[2], 10);
-    const hi = m[1] === "*" ? 99 : m[3] !== undefined ? parseInt(m[3], 10) : m[4] ? 99 : lo;
-    const step = m[4] !== undefined ? parseInt(m[4], 10) : 1;
-    if (lo > 99 || hi > 99 || lo > hi || step < 1) {
-      throw new Error(`invalid year condition '${item}'`);
-    }
-    for (let y = lo; y <= hi; y += step) out.add(y);
-  }
-  return out;
 }
 
 /** True when the minute containing `date` (local time) matches. */
 export function calendarMatches(spec: CalendarSpec, date: Date): boolean {
+  if (spec.cron === null) return false;
   const minute = new Date(date.getTime());
   minute.setSeconds(0, 0);
   if (spec.years !== undefined && !spec.years.has(minute.getFullYear() % 100)) return false;
