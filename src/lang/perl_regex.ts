@@ -1015,13 +1015,13 @@ class Translator {
         return flags.i ? `(?i:${cls})` : cls;
       }
       case "k": {
-        const m = /^(?:<(\w+)>|'(\w+)'|\{(\w+)\})/.exec(s.slice(this.pos));
+        const m = /^(?:<(\w+)>|'(\w+)'|\{ *(\w+) *\})/.exec(s.slice(this.pos));
         if (m === null) this.fail("invalid \\k reference");
         this.pos += m[0].length;
         return this.namedBackref(m[1] ?? m[2] ?? m[3], flags);
       }
       case "g": {
-        const m = /^(?:\{(-?\d+|\w+)\}|(-?\d+))/.exec(s.slice(this.pos));
+        const m = /^(?:\{ *(-?\d+|\w+) *\}|(-?\d+))/.exec(s.slice(this.pos));
         if (m === null) this.fail("invalid \\g reference");
         this.pos += m[0].length;
         const ref = m[1] ?? m[2];
@@ -1068,7 +1068,8 @@ class Translator {
         if (s[this.pos] === "{") {
           const end = s.indexOf("}", this.pos);
           if (end < 0) this.fail("missing right brace on \\x{}");
-          const h = s.slice(this.pos + 1, end).trim().replace(/_/g, "");
+          // Perl takes the leading hex digits ('_' between digits allowed)
+          const h = /^[0-9A-Fa-f_]*/.exec(s.slice(this.pos + 1, end).trim())![0].replace(/_/g, "");
           this.pos = end + 1;
           const v = h === "" ? 0 : parseInt(h, 16);
           if (v > 0xff) this.trigger();
@@ -1082,14 +1083,19 @@ class Translator {
         if (s[this.pos] !== "{") this.fail("missing braces on \\o{}");
         const end = s.indexOf("}", this.pos);
         if (end < 0) this.fail("missing right brace on \\o{}");
-        const v = parseInt(s.slice(this.pos + 1, end), 8);
+        const body = s.slice(this.pos + 1, end).trim();
+        if (body === "") this.fail("empty \\o{}");
+        const digits = /^[0-7_]*/.exec(body)![0].replace(/_/g, "");
+        const v = digits === "" ? 0 : parseInt(digits, 8);
         this.pos = end + 1;
         if (v > 0xff) this.trigger();
         return v;
       }
       case "c": {
         const ch = s[this.pos++];
-        if (ch === undefined) this.fail("character following \\c must be printable ASCII");
+        if (ch === undefined || ch < " " || ch > "~") {
+          this.fail("character following \\c must be printable ASCII");
+        }
         return ch.toUpperCase().charCodeAt(0) ^ 64;
       }
       case "N":
