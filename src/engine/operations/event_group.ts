@@ -4,16 +4,18 @@
  * the event group string matches egpattern, when given). The patterns are
  * tried in order; the first that matches decides the kind. countN runs on
  * every event of kind N with that event's variables; init, action, end and
- * slide are bound to the event that created the operation.
+ * slide use the variables of the event that created the operation (the
+ * operation keeps the values they refer to and binds them when they run).
  *
  * @module
  */
 import type { MatchData, Pattern, PatternInput } from "../../lang/patterns.ts";
-import type { Continue, EventGroupPart, Rule } from "../../lang/rules.ts";
-import { bindMatch, render } from "../../lang/template.ts";
+import type { CompiledActionList, Continue, EventGroupPart, Rule } from "../../lang/rules.ts";
+import { bindMatch, type BindSources, render } from "../../lang/template.ts";
 import type { BoundActions, Engine } from "../engine.ts";
 import type { EventContext } from "../event.ts";
 import { bindList } from "./counting.ts";
+import { savedSources } from "./snapshot.ts";
 import { Operation, operationStore } from "./store.ts";
 
 /** One observed event: its kind (0-based pattern index), time and token. */
@@ -37,12 +39,16 @@ export class EventGroupOperation extends Operation {
     rule: Rule,
     desc: string,
     now: number,
-    readonly action: BoundActions | undefined,
-    readonly end: BoundActions | undefined,
-    readonly slideList: BoundActions | undefined,
+    /** Match variables of the creating event (those action, end and slide use). */
+    readonly src: BindSources,
   ) {
     super(rule, desc, now, rule.window);
     this.counts = new Array(rule.groups!.length).fill(0);
+  }
+
+  /** One of the rule's lists bound to the creating event. */
+  #bound(engine: Engine, list: CompiledActionList | undefined): BoundActions | undefined {
+    return bindList(engine, list, this.src, this.desc, this.rule);
   }
 
   /** Records an event and runs the action when all conditions hold. */
@@ -52,7 +58,7 @@ export class EventGroupOperation extends Operation {
     if (this.fired && !this.rule.multact) return;
     if (!this.thresholdsMet() || !this.groupPatternMatches()) return;
     this.fired = true;
-    this.run(engine, this.action);
+    this.run(engine, this.#bound(engine, this.rule.action));
   }
 
   /** True when every kind reached its threshold. */
@@ -79,18 +85,18 @@ export class EventGroupOperation extends Operation {
   /** Window over: end (after the action, without multact) or slide. */
   expire(engine: Engine, now: number): boolean {
     if (this.fired && !this.rule.multact) {
-      this.run(engine, this.end);
+      this.run(engine, this.#bound(engine, this.rule.end));
       return false;
     }
     let k = 0;
     while (k < this.events.length && now - this.events[k].time > this.window) k++;
     if (k > 0) this.#drop(k);
     if (this.events.length === 0) {
-      this.run(engine, this.end);
+      this.run(engine, this.#bound(engine, this.rule.end));
       return false;
     }
     this.start = this.events[0].time;
-    this.run(engine, this.slideList);
+    this.run(engine, this.#bound(engine, this.rule.slide));
     return true;
   }
 
@@ -145,14 +151,8 @@ export function processEventGroup(engine: Engine, rule: Rule, ev: EventContext):
   const now = engine.now();
   let op = store.get(rule, desc, now) as EventGroupOperation | undefined;
   if (op === undefined) {
-    op = new EventGroupOperation(
-      rule,
-      desc,
-      now,
-      bindList(engine, rule.action, src, desc, rule),
-      bindList(engine, rule.end, src, desc, rule),
-      bindList(engine, rule.slide, src, desc, rule),
-    );
+    const saved = savedSources(rule, [rule.action, rule.end, rule.slide], src);
+    op = new EventGroupOperation(rule, desc, now, saved);
     store.add(op);
     op.run(engine, bindList(engine, rule.init, src, desc, rule));
   }
