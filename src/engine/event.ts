@@ -27,8 +27,12 @@ export class EventContext implements PatternInput {
   buffer: InputBuffer;
   /** Internal context name (`$+{_intcontext}`), if any. */
   intContext: string | undefined;
-  /** Pattern match cache (varmap entries) of this iteration. */
-  readonly cache = new Map<string, MatchData>();
+  #cache: Map<string, MatchData> | undefined;
+
+  /** Pattern match cache (varmap entries) of this iteration (made on first use). */
+  get cache(): Map<string, MatchData> {
+    return this.#cache ??= new Map();
+  }
   /** True for synthetic and internal events. */
   synthetic: boolean;
 
