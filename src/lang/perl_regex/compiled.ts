@@ -1,0 +1,108 @@
+/**
+ * The compiled form of a translated pattern: the `exec`/`test` wrapper
+ * that maps JavaScript groups back to Perl's numbering and named groups,
+ * and the leading-run guard that speeds up patterns starting with `C+`.
+ *
+ * @module
+ */
+
+import { translate, Translator } from "./translator.ts";
+import type { CompiledPerlRegex, GroupInfo, PerlRegexMatch } from "./types.ts";
+
+/**
+ * A pattern that starts with `C+` (or `(C+)`) for a character class C can
+ * only have its leftmost match start where no C character precedes (a
+ * match one character further left would exist otherwise), so the guard
+ * `(?<!C)` changes no result but spares the regex engine a failing
+ * attempt at every position inside a run of C (`(\S+) foo` on long lines).
+ */
+export function leadingRunGuard(pattern: string, utf8: boolean, unicodeRules: boolean): string {
+  // a backreference sees the group's text, which a match starting further left changes
+  if (utf8 || /\\[1-9gk]|\(\?P=/.test(pattern)) return "";
+  const m = /^(\()?(\\[SsWwDd]|\[(?:\\.|[^\]\\])+\])\+/.exec(pattern);
+  if (m === null) return "";
+  if (m[1] !== undefined && pattern[m[0].length] !== ")") return "";
+  const t = new Translator(pattern, false);
+  if (t.hasTopLevelBar()) return "";
+  let cls: string;
+  try {
+    cls = translate(m[2], false, unicodeRules).out;
+  } catch {
+    return "";
+  }
+  return `(?<!${cls})`;
+}
+
+/**
+ * Wraps a compiled RegExp as a CompiledPerlRegex: `exec` maps the
+ * JavaScript groups back to Perl's numbering (branch reset and duplicate
+ * names give a Perl group several JavaScript groups) and fills `%+`.
+ */
+export function makeCompiled(
+  source: string,
+  regex: RegExp,
+  groups: GroupInfo[],
+  groupCount: number,
+): CompiledPerlRegex {
+  // JS group index of each emitted group (named groups are numbered in order of '(')
+  const jsIndex = new Map<string, number>();
+  let idx = 0;
+  // plain groups are the Perl groups whose names were dropped, in order
+  const unnamed = groups.map((g) => g.js).filter((js) => !source.includes(`(?<${js}>`));
+  let nextUnnamed = 0;
+  const re = /\\.|\[(?:\\.|[^\]\\])*\]|\((\?<([A-Za-z_]\w*)>)?(\?)?/g;
+  for (const m of source.matchAll(re)) {
+    if (m[0][0] !== "(") continue;
+    if (m[1] !== undefined) jsIndex.set(m[2], ++idx);
+    else if (m[3] === undefined) jsIndex.set(unnamed[nextUnnamed++], ++idx);
+  }
+  // Perl group n -> JS indices
+  const perlToJs: number[][] = Array.from({ length: groupCount + 1 }, () => []);
+  for (const g of groups) perlToJs[g.perl].push(jsIndex.get(g.js)!);
+  const identity = idx === groupCount &&
+    perlToJs.every((l, n) => n === 0 || (l.length === 1 && l[0] === n));
+  const nameToPerl = new Map<string, number[]>();
+  for (const g of groups) {
+    if (g.name === undefined) continue;
+    const l = nameToPerl.get(g.name) ?? [];
+    if (!l.includes(g.perl)) l.push(g.perl);
+    nameToPerl.set(g.name, l);
+  }
+  const names = [...nameToPerl.keys()];
+  const namedList = [...nameToPerl.entries()];
+
+  const exec = (subject: string): PerlRegexMatch | null => {
+    const m = regex.exec(subject);
+    if (m === null) return null;
+    let out: (string | undefined)[];
+    if (identity) out = m as unknown as (string | undefined)[];
+    else {
+      out = new Array(groupCount + 1);
+      out[0] = m[0];
+      for (let n = 1; n <= groupCount; n++) {
+        const l = perlToJs[n];
+        let v: string | undefined;
+        for (let k = 0; k < l.length && v === undefined; k++) v = m[l[k]];
+        out[n] = v;
+      }
+    }
+    let named: Record<string, string | undefined> | null = null;
+    if (namedList.length > 0) {
+      named = {};
+      for (const [name, perls] of namedList) {
+        let v: string | undefined;
+        for (let k = 0; k < perls.length && v === undefined; k++) v = out[perls[k]];
+        named[name] = v;
+      }
+    }
+    return { groups: out, named };
+  };
+  return {
+    source,
+    regex,
+    groupCount,
+    names,
+    exec,
+    test: (subject) => regex.test(subject),
+  };
+}

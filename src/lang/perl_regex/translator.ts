@@ -1,0 +1,452 @@
+/**
+ * The Perl regex translator: its state, and the parsing of alternations,
+ * sequences, quantifiers, atoms and literals. Groups, escapes and
+ * character classes are parsed by the functions of `groups.ts`,
+ * `escapes.ts` and `classes.ts`, which take the translator as argument.
+ *
+ * @module
+ */
+
+import {
+  ASCII_RULES,
+  type ByteSet,
+  foldSet,
+  FOLDY,
+  hex,
+  type Rules,
+  sharpSRun,
+  UNICODE_RULES,
+} from "./charsets.ts";
+import { classText } from "./classes.ts";
+import { escape } from "./escapes.ts";
+import { applyFlags, group } from "./groups.ts";
+import { countGroups, quantifierBraces, singleUnit } from "./scan.ts";
+import { DEFAULT_FLAGS, type Flags, type GroupInfo, PerlRegexError } from "./types.ts";
+
+/** Where an atom started: to see what it contains once parsed. */
+interface AtomMark {
+  /** Groups defined before it. */
+  groups: number;
+  /** First region id it may have opened. */
+  region: number;
+  /** emptyFirst count before it. */
+  emptyFirst: number;
+  /** Least and greatest length the atom can match. */
+  minW: number;
+  maxW: number;
+}
+
+/** A parsed quantifier. */
+interface Quantifier {
+  text: string;
+  min: number;
+  max: number;
+  mode: "greedy" | "lazy" | "possessive";
+}
+
+/** Translates a Perl pattern (see the module doc). */
+export class Translator {
+  readonly src: string;
+  readonly utf8: boolean;
+  pos = 0;
+  /** Perl group number counter. */
+  perlCount = 0;
+  /** Total Perl groups (pre-scan). */
+  readonly totalGroups: number;
+  /** Whether the pattern as a whole is under Unicode rules (see Rules). */
+  readonly unicodeRules: boolean;
+  /**
+   * Set when a construct that puts Perl's whole pattern under Unicode rules
+   * (\p, \N{..}, a code point above 0xFF) appears where /d rules are in
+   * force (not under /a, /u): the pattern is then translated again.
+   */
+  triggered = false;
+  /** The JavaScript source produced. */
+  out = "";
+  /** An error to report unless the pattern turns out to be under Unicode rules. */
+  deferred: PerlRegexError | undefined;
+  /** The flags in force at the atom being parsed. */
+  flagsNow: Flags = { ...DEFAULT_FLAGS, u: false, fu: false, aa: false };
+  groups: GroupInfo[] = [];
+  helperCount = 0;
+  /** Open regions where a group may not take part (alternatives, optional quantifiers...). */
+  regions: number[] = [];
+  nextRegion = 0;
+  lookbehindDepth = 0;
+  /** The last \\p{..} read in utf8 mode. */
+  utf8Property: { body: string; negated: boolean } | undefined;
+  /** Whether the atom or sequence just parsed may match a Latin-1 letter (0xC0-0xFE). */
+  hi = false;
+  /** Flags at the end of the sequence just parsed. */
+  endFlags: Flags = { ...DEFAULT_FLAGS, u: false, fu: false, aa: false };
+  /** Number of 's' (ß: 2) the literal just parsed stands for under Unicode rules and /i. */
+  sharpS = 0;
+  /** End of the last plain letter escape (a literal `{` may not follow one). */
+  letterEscapeEnd = -1;
+  /** Whether the atom or sequence just parsed can match the empty string. */
+  minW = 0;
+  maxW = 0;
+  /** Count of constructs that may prefer an empty match over a longer one (lazy quantifiers, a nullable alternative before others). */
+  emptyFirst = 0;
+
+  constructor(src: string, utf8: boolean, unicodeRules = false) {
+    this.src = src;
+    this.utf8 = utf8;
+    this.totalGroups = countGroups(src);
+    this.unicodeRules = !utf8 && unicodeRules;
+  }
+
+  fail(what: string): never {
+    throw new PerlRegexError(`${what} (at offset ${this.pos} in '${this.src}')`);
+  }
+
+  /** Parses an alternation up to `)` or the end. */
+  alternation(flags: Flags, branchReset = false): string {
+    const alts: string[] = [];
+    const start = this.perlCount;
+    let maxCount = start;
+    const hasAlt = this.hasTopLevelBar();
+    let minW = Infinity;
+    let maxW = 0;
+    let hi = false;
+    // a mid-pattern (?i) also applies to the following alternatives of its group
+    let branchFlags = flags;
+    for (;;) {
+      if (branchReset) this.perlCount = start;
+      if (hasAlt) this.regions.push(this.nextRegion++);
+      alts.push(this.sequence(branchFlags));
+      branchFlags = this.endFlags;
+      hi ||= this.hi;
+      if (hasAlt) this.regions.pop();
+      maxCount = Math.max(maxCount, this.perlCount);
+      minW = Math.min(minW, this.minW);
+      maxW = Math.max(maxW, this.maxW);
+      if (this.src[this.pos] === "|") {
+        if (this.minW === 0) this.emptyFirst++;
+        this.pos++;
+        continue;
+      }
+      break;
+    }
+    if (branchReset) this.perlCount = maxCount;
+    this.minW = minW;
+    this.maxW = maxW;
+    this.hi = hi;
+    return alts.join("|");
+  }
+
+  /** True when the current group level has a `|` (so its groups are optional). */
+  hasTopLevelBar(): boolean {
+    let depth = 0;
+    let inClass = false;
+    for (let i = this.pos; i < this.src.length; i++) {
+      const c = this.src[i];
+      if (c === "\\") {
+        i++;
+        continue;
+      }
+      if (inClass) {
+        if (c === "]") inClass = false;
+        continue;
+      }
+      if (c === "[") {
+        inClass = true;
+        if (this.src[i + 1] === "^") i++;
+        if (this.src[i + 1] === "]") i++;
+      } else if (c === "(") depth++;
+      else if (c === ")") {
+        if (depth === 0) return false;
+        depth--;
+      } else if (c === "|" && depth === 0) return true;
+    }
+    return false;
+  }
+
+  /** Parses a sequence of quantified atoms; `flags` may change along the way ((?i)). */
+  sequence(outer: Flags): string {
+    const flags = { ...outer };
+    let out = "";
+    let minW = 0;
+    let maxW = 0;
+    let sRun = 0;
+    let sRunStart = 0;
+    let hi = false;
+    while (this.pos < this.src.length) {
+      const c = this.src[this.pos];
+      if (c === "|" || c === ")") break;
+      if (flags.x && this.skipExtended()) continue;
+      const inlineFlags = this.inlineModifiers(flags);
+      if (inlineFlags) continue;
+      const mark: AtomMark = {
+        groups: this.groups.length,
+        region: this.nextRegion,
+        emptyFirst: this.emptyFirst,
+        minW: 1,
+        maxW: 1,
+      };
+      this.minW = this.maxW = 1; // most atoms match one character
+      this.sharpS = 0;
+      this.hi = false;
+      this.flagsNow = flags;
+      const atom = this.atom(flags);
+      if (atom === null) continue;
+      hi ||= this.hi;
+      const sharpS = this.sharpS;
+      mark.minW = this.minW;
+      mark.maxW = this.maxW;
+      const piece = this.quantified(atom, flags, mark);
+      if (sharpS > 0 && piece === atom) {
+        // Unicode rules, /i: a run of literal s and ß matches with any "ss" as ß and back
+        if (sRun === 0) sRunStart = out.length;
+        else {
+          minW -= Math.ceil(sRun / 2);
+          maxW -= sRun;
+        }
+        sRun += sharpS;
+        if (sRun > 8) this.fail("case-insensitive run of more than 8 's' under Unicode rules");
+        out = out.slice(0, sRunStart) + sharpSRun(sRun);
+        minW += Math.ceil(sRun / 2);
+        maxW += sRun;
+        continue;
+      }
+      sRun = 0;
+      out += piece;
+      minW += this.minW;
+      maxW += this.maxW;
+    }
+    this.minW = minW;
+    this.maxW = maxW;
+    this.hi = hi;
+    this.endFlags = flags;
+    return out;
+  }
+
+  /** Skips whitespace and # comments under /x. Returns true when something was skipped. */
+  skipExtended(): boolean {
+    const c = this.src[this.pos];
+    if (c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f" || c === "\v") {
+      this.pos++;
+      return true;
+    }
+    if (c === "#") {
+      while (this.pos < this.src.length && this.src[this.pos] !== "\n") this.pos++;
+      return true;
+    }
+    return false;
+  }
+
+  /** Handles `(?flags)` (applies to the rest of the group). */
+  inlineModifiers(flags: Flags): boolean {
+    const m = /^\(\?(\^?)([a-z]*)(?:-([a-z]*))?\)/.exec(
+      this.src.slice(this.pos, this.pos + 40),
+    );
+    if (m === null) return false;
+    applyFlags(flags, m[1] === "^", m[2], m[3] ?? "", this);
+    this.pos += m[0].length;
+    return true;
+  }
+
+  /**
+   * Applies the quantifier that follows an atom, if any. JavaScript and
+   * Perl differ on repetitions in two ways, handled here: JavaScript
+   * clears the captures of a repeated group at each repetition (Perl keeps
+   * those of earlier ones), and JavaScript refuses an optional repetition
+   * that matches empty (Perl accepts it and ends the loop). `X?` is
+   * rewritten as `(?:X|)`, which has Perl's meaning; the other cases that
+   * would differ are rejected.
+   */
+  quantified(atom: string, flags: Flags, mark: AtomMark): string {
+    const q = this.quantifier(flags);
+    if (q === null) return atom;
+    if (atom === "") this.fail("quantifier follows nothing");
+    const hasGroups = this.groups.length > mark.groups;
+    if (q.max > 1 && hasGroups && q.min <= q.max) {
+      for (let k = mark.groups; k < this.groups.length; k++) {
+        if (this.groups[k].regions.some((r) => r >= mark.region)) {
+          this.fail(
+            `capture group $${
+              this.groups[k].perl
+            } is not set on every repetition of its repeated group (Perl keeps the value of an earlier repetition, JavaScript clears it)`,
+          );
+        }
+      }
+    }
+    if (q.min === 0 || q.min > q.max) {
+      // the groups inside may not take part
+      const region = this.nextRegion++;
+      for (let k = mark.groups; k < this.groups.length; k++) this.groups[k].regions.push(region);
+    }
+    if (q.min > q.max) {
+      // Perl: "Quantifier {n,m} with n > m can't match"
+      this.minW = 0;
+      this.maxW = mark.maxW === Infinity ? Infinity : 0; // Perl still measures it for lookbehind
+      return `(?!)(?:${atom})`;
+    }
+    this.minW = mark.minW * q.min;
+    this.maxW = mark.maxW === 0 ? 0 : mark.maxW * q.max;
+    // a zero-width atom: Perl stops after one (empty) repetition, JavaScript
+    // after the mandatory ones; the same unless captures are left unset
+    const zeroWidth = mark.maxW === 0 && (q.min > 0 || !hasGroups);
+    if (
+      q.max > q.min && mark.minW === 0 && !zeroWidth &&
+      (hasGroups || this.emptyFirst > mark.emptyFirst)
+    ) {
+      if (q.max === 1 || mark.maxW === 0) {
+        const alt = q.mode === "lazy" ? `(?:|${atom})` : `(?:${atom}|)`;
+        return q.mode === "possessive" ? this.atomic(alt) : alt;
+      }
+      this.fail(
+        "a repeated group that can match the empty string, with captures or lazy parts inside (Perl and JavaScript end such loops differently)",
+      );
+    }
+    const base = `${singleUnit(atom) ? atom : `(?:${atom})`}${q.text}`;
+    if (q.mode === "lazy") {
+      this.emptyFirst++;
+      return base + "?";
+    }
+    if (q.mode === "possessive") return this.atomic(base);
+    return base;
+  }
+
+  atomic(inner: string): string {
+    if (this.lookbehindDepth > 0) {
+      this.fail("atomic group or possessive quantifier inside a lookbehind is not supported");
+    }
+    const name = `h${this.helperCount++}`;
+    return `(?=(?<${name}>${inner}))\\k<${name}>`;
+  }
+
+  quantifier(flags: Flags): Quantifier | null {
+    if (flags.x) { while (this.pos < this.src.length && this.skipExtended()); }
+    const c = this.src[this.pos];
+    let text: string;
+    let min: number;
+    let max: number;
+    if (c === "*" || c === "+" || c === "?") {
+      text = c;
+      min = c === "+" ? 1 : 0;
+      max = c === "?" ? 1 : Infinity;
+      this.pos++;
+    } else if (c === "{") {
+      const m = quantifierBraces(this.src, this.pos);
+      if (m === null) return null;
+      min = m[1] === "" ? 0 : parseInt(m[1], 10);
+      max = m[2] === "" ? min : m[3] === "" ? Infinity : parseInt(m[3], 10);
+      if (min >= 65535 || (max !== Infinity && max >= 65535)) {
+        this.fail("quantifier in {,} bigger than 65534");
+      }
+      text = max === min ? `{${min}}` : max === Infinity ? `{${min},}` : `{${min},${max}}`;
+      this.pos += m[0].length;
+    } else return null;
+    if (flags.x) { while (this.pos < this.src.length && this.skipExtended()); }
+    const next = this.src[this.pos];
+    let mode: Quantifier["mode"] = "greedy";
+    if (next === "?" || next === "+") {
+      if (min > max) this.fail("quantifier follows nothing");
+      this.pos++;
+      mode = next === "?" ? "lazy" : "possessive";
+    }
+    if (flags.x) { while (this.pos < this.src.length && this.skipExtended()); }
+    const after = this.src[this.pos];
+    if (
+      after === "*" || after === "+" || after === "?" ||
+      (after === "{" && quantifierBraces(this.src, this.pos) !== null)
+    ) {
+      this.fail("nested quantifiers in regex");
+    }
+    return { text, min, max, mode };
+  }
+
+  /** Parses one atom; returns its JS text, or null for something that emits nothing. */
+  atom(flags: Flags): string | null {
+    const c = this.src[this.pos];
+    switch (c) {
+      case "(": {
+        const g = group(this, flags);
+        this.sharpS = 0;
+        return g;
+      }
+      case "[":
+        this.pos++;
+        return classText(this, flags);
+      case ".":
+        this.pos++;
+        this.hi = true;
+        return flags.s ? "[\\s\\S]" : "[^\\n]";
+      case "^":
+        this.pos++;
+        this.minW = this.maxW = 0;
+        return flags.m ? "(?:^|(?<=\\n)(?!$))" : "^";
+      case "$":
+        this.pos++;
+        this.minW = this.maxW = 0;
+        return flags.m ? "(?=\\n|$)" : "(?=\\n?$)";
+      case "\\":
+        return escape(this, flags);
+      case "*":
+      case "+":
+      case "?":
+        this.fail("quantifier follows nothing");
+        break;
+      case "{": {
+        // a { that does not start a quantifier is a literal, except right after \d, \n, ...
+        if (this.letterEscapeEnd === this.pos) {
+          this.fail("unescaped left brace in regex is illegal here");
+        }
+        this.pos++;
+        return "\\{";
+      }
+      case ")":
+        this.fail("unmatched ) in regex");
+    }
+    this.pos++;
+    return this.literal(c.codePointAt(0)!, flags);
+  }
+
+  /** The class rules in force. */
+  rules(flags: Flags): Rules {
+    return flags.u ? UNICODE_RULES : ASCII_RULES;
+  }
+
+  foldIf(set: ByteSet, flags: Flags): ByteSet {
+    return flags.i ? foldSet(set, flags.fu ? UNICODE_RULES : ASCII_RULES) : set;
+  }
+
+  literal(code: number, flags: Flags): string {
+    this.hi = code < 256 && FOLDY[code] === 1;
+    if (!this.utf8 && code > 0xff) return "[]"; // never in a byte string
+    if (flags.i) {
+      const ch = String.fromCharCode(code);
+      if (!this.utf8 && flags.fu && code < 256) {
+        if (!flags.aa && (code === 0xdf || code === 0x73 || code === 0x53)) {
+          this.sharpS = code === 0xdf ? 2 : 1;
+          this.maxW = this.sharpS;
+          return sharpSRun(this.sharpS);
+        }
+        const other = UNICODE_RULES.fold[code];
+        if (other !== code) return `[${hex(code)}${hex(other)}]`;
+      }
+      if (/[A-Za-z]/.test(ch)) return `[${ch.toUpperCase()}${ch.toLowerCase()}]`;
+      if (this.utf8 && ch.toUpperCase() !== ch.toLowerCase()) return `(?i:${hex(code)})`;
+    }
+    if (/[A-Za-z0-9_ ]/.test(String.fromCharCode(code)) && code < 128) {
+      return String.fromCharCode(code);
+    }
+    return hex(code);
+  }
+
+  /** Notes a construct that puts the pattern under Unicode rules (see `triggered`). */
+  trigger(): void {
+    if (!this.flagsNow.fu) this.triggered = true;
+  }
+}
+
+/** Runs the translator over the whole pattern. */
+export function translate(pattern: string, utf8: boolean, unicodeRules: boolean): Translator {
+  const t = new Translator(pattern, utf8, unicodeRules);
+  t.out = t.alternation({ ...DEFAULT_FLAGS, u: t.unicodeRules, fu: t.unicodeRules, aa: false });
+  if (t.pos < pattern.length) {
+    t.fail(pattern[t.pos] === ")" ? "unmatched ) in regex" : "unexpected character");
+  }
+  return t;
+}
