@@ -116,14 +116,15 @@ export async function runCorrelator(
   };
   let engine = buildEngine(rules);
 
+  // signals and the control FIFO queue commands, run between lines (lifecycle.ts);
+  // the handlers go in before any input opens, so an early TERM still shuts down cleanly
+  const control = new ControlQueue();
+  const removeSignals = installSignalHandlers(control);
   const inputs = new InputManager(
     expandInputs(opts),
     inputOptions(opts, mode, intcontexts, logger),
   );
   await inputs.start();
-
-  // signals and the control FIFO queue commands, run between lines (lifecycle.ts)
-  const control = new ControlQueue();
   control.onCommand = () => inputs.wake();
   actionRuntime.useControl((c, via) => control.push(c, via));
   actionRuntime.children.onReady = () => inputs.wake();
@@ -138,7 +139,6 @@ export async function runCorrelator(
     loadFiles: (names) => loadRuleFiles(names.map(globLiteral), loadOptions, logger, mode),
     buildEngine,
   });
-  const removeSignals = installSignalHandlers(control);
   let ctlfifo: ControlFifo | undefined;
   if (opts.ctlfifo !== undefined) {
     try {
