@@ -8,7 +8,11 @@
  *
  * @module
  */
-import { type CompiledPerlRegex, compilePerlRegex } from "./perl_regex.ts";
+import {
+  type CompiledPerlRegex,
+  compilePerlRegex,
+  compilePerlRegexTemplate,
+} from "./perl_regex.ts";
 import type { MatchValues } from "./template.ts";
 import { requiredLiteral } from "./regex_literals.ts";
 import { literalGrams } from "./literal_filter.ts";
@@ -233,6 +237,43 @@ export function compilePattern(
       return new TValuePattern(source, v === "TRUE");
     }
   }
+}
+
+/** A RegExp/NRegExp pattern with holes for quoted values, translated once (see perl_regex/template.ts). */
+export interface PatternTemplate {
+  /**
+   * The pattern whose source is `text`: the template with the quoted
+   * `values` in its holes. Undefined when the values need the ordinary
+   * path (compilePattern on `text`).
+   */
+  instantiate(values: readonly string[], text: string): Pattern | undefined;
+}
+
+/**
+ * A template for RegExp/NRegExp patterns built from literal Perl source
+ * parts and holes (numbers 0, 1, ... in order) that receive quotemeta'd
+ * values; undefined when the kind or the template does not allow it.
+ */
+export function compilePatternTemplate(
+  kind: PatternKind,
+  lines: number,
+  parts: readonly (string | number)[],
+  varmap: VarMap | undefined,
+  options: PatternOptions = {},
+): PatternTemplate | undefined {
+  if (kind !== "RegExp" && kind !== "NRegExp") return undefined;
+  const t = compilePerlRegexTemplate(parts, { utf8: options.utf8 });
+  if (t === undefined) return undefined;
+  return {
+    instantiate(values, text) {
+      const re = t.instantiate(values);
+      if (re === undefined) return undefined;
+      const literal = requiredLiteral(text);
+      return kind === "RegExp"
+        ? new RegExpPattern(lines, text, re, varmap, literal)
+        : new NRegExpPattern(lines, text, re, literal);
+    },
+  };
 }
 
 class SubStrPattern implements Pattern {

@@ -49,7 +49,7 @@
  * @module
  */
 
-import { leadingRunGuard, makeCompiled } from "./perl_regex/compiled.ts";
+import { leadingRunGuard, makeCompiled, plainGroups } from "./perl_regex/compiled.ts";
 import { translate } from "./perl_regex/translator.ts";
 import {
   type CompiledPerlRegex,
@@ -57,6 +57,7 @@ import {
   type PerlRegexOptions,
 } from "./perl_regex/types.ts";
 
+export { compilePerlRegexTemplate, type PerlRegexTemplate } from "./perl_regex/template.ts";
 export {
   type CompiledPerlRegex,
   PerlRegexError,
@@ -73,14 +74,7 @@ export function compilePerlRegex(
   let t = translate(pattern, utf8, false);
   if (t.triggered && !utf8) t = translate(pattern, utf8, true);
   if (t.deferred !== undefined) throw t.deferred;
-  let source = t.out;
-  source = leadingRunGuard(pattern, utf8, t.unicodeRules) + source;
-  // groups no backreference names become plain groups: a match then needs no groups object
-  const named = source;
-  source = source.replace(
-    /\(\?<(g\d+)>/g,
-    (m, name: string) => named.includes(`\\k<${name}>`) ? m : "(",
-  );
+  const source = plainGroups(leadingRunGuard(pattern, utf8, t.unicodeRules) + t.out);
   let regex: RegExp;
   try {
     regex = new RegExp(source, utf8 ? "v" : "");

@@ -15,9 +15,11 @@
  */
 import {
   compilePattern,
+  compilePatternTemplate,
   type MatchData,
   type Pattern,
   type PatternOptions,
+  type PatternTemplate,
   unescapeSubStr,
 } from "../../lang/patterns.ts";
 import { requiredLiteral } from "../../lang/regex_literals.ts";
@@ -28,6 +30,8 @@ import {
   type MatchValues,
   parseTemplate,
   render,
+  type Template,
+  type VarRef,
 } from "../../lang/template.ts";
 import type { BoundActions, Engine } from "../engine.ts";
 import type { EventContext } from "../event.ts";
@@ -70,10 +74,19 @@ export function quotemeta(s: string): string {
 const QUOTING_KINDS = new Set(["RegExp", "NRegExp"]);
 const compiled = new WeakMap<Rule, Map<string, Pattern>>();
 
+const parsed = new WeakMap<Rule, Template>();
+
+/** The rule's pattern2 as a template (parsed once). */
+function pattern2Parsed(rule: Rule): Template {
+  let t = parsed.get(rule);
+  if (t === undefined) parsed.set(rule, t = parseTemplate(rule.pattern2Source!));
+  return t;
+}
+
 /** The pattern2 of a new operation (compiled once per distinct text). */
 function pattern2For(engine: Engine, rule: Rule, first: MatchData | null): Pattern {
   const base = rule.second!.pattern;
-  const t = parseTemplate(rule.pattern2Source!);
+  const t = pattern2Parsed(rule);
   if (!t.hasMatchVars || first === null) return base;
   const quote = QUOTING_KINDS.has(base.kind);
   const values: MatchValues = quote
@@ -87,20 +100,73 @@ function pattern2For(engine: Engine, rule: Rule, first: MatchData | null): Patte
   if (cache === undefined) compiled.set(rule, cache = new Map());
   let p = cache.get(text);
   if (p === undefined) {
-    const options = (engine.services.get("patternOptions") ?? {}) as PatternOptions;
-    try {
-      p = compilePattern(base.kind, base.lines, text, rule.second!.varmap, options);
-    } catch (e) {
-      engine.logger.log(
-        2,
-        `Invalid pattern2 '${text}' for rule at ${rule.file}:${rule.line}: ${(e as Error).message}`,
-      );
-      p = base;
-    }
+    p = compilePattern2(engine, rule, first, text);
     if (cache.size > 10_000) cache.clear();
     cache.set(text, p);
   }
   return p;
+}
+
+/** Compiles an operation's pattern2 `text` (from the template when it allows). */
+function compilePattern2(engine: Engine, rule: Rule, first: MatchData, text: string): Pattern {
+  const base = rule.second!.pattern;
+  const options = (engine.services.get("patternOptions") ?? {}) as PatternOptions;
+  const tpl = pattern2Template(rule, options);
+  if (tpl !== undefined) {
+    const values = tpl.holes.map((h) => h.k === "num" ? first.num(h.key) : first.named(h.name));
+    const p = tpl.template.instantiate(values as string[], text);
+    if (p !== undefined) return p;
+  }
+  try {
+    return compilePattern(base.kind, base.lines, text, rule.second!.varmap, options);
+  } catch (e) {
+    const why = (e as Error).message;
+    engine.logger.log(
+      2,
+      `Invalid pattern2 '${text}' for rule at ${rule.file}:${rule.line}: ${why}`,
+    );
+    return base;
+  }
+}
+
+interface Pattern2Template {
+  template: PatternTemplate;
+  /** The match variable of each hole, in order. */
+  holes: (VarRef & { k: "num" | "named" })[];
+}
+
+const templates = new WeakMap<Rule, Pattern2Template | null>();
+
+/**
+ * pattern2 as a template translated once (regular expressions only):
+ * match variables are holes for quoted values, `$$` a dollar sign and
+ * cache variables empty, as bindMatch gives them here. Null when the
+ * template is not suitable (operations then compile their pattern2).
+ */
+function pattern2Template(rule: Rule, options: PatternOptions): Pattern2Template | undefined {
+  let t = templates.get(rule);
+  if (t === undefined) {
+    t = null;
+    const base = rule.second!.pattern;
+    const parts: (string | number)[] = [];
+    const holes: Pattern2Template["holes"] = [];
+    let ok = true;
+    for (const p of pattern2Parsed(rule).parts) {
+      if (typeof p === "string") parts.push(p);
+      else if (p.k === "num" || p.k === "named") {
+        parts.push(holes.length);
+        holes.push(p);
+      } else if (p.k === "dollar") parts.push("$");
+      else if (p.k === "cache") continue;
+      else ok = false;
+    }
+    const template = ok
+      ? compilePatternTemplate(base.kind, base.lines, parts, rule.second!.varmap, options)
+      : undefined;
+    if (template !== undefined) t = { template, holes };
+    templates.set(rule, t);
+  }
+  return t ?? undefined;
 }
 
 const commonLiterals = new WeakMap<Rule, string | undefined>();
@@ -113,7 +179,7 @@ const commonLiterals = new WeakMap<Rule, string | undefined>();
 function pattern2Literal(rule: Rule): string | undefined {
   if (commonLiterals.has(rule)) return commonLiterals.get(rule);
   const base = rule.second!.pattern;
-  const t = parseTemplate(rule.pattern2Source!);
+  const t = pattern2Parsed(rule);
   let lit: string | undefined;
   if (base.kind === "RegExp") {
     // a variable becomes "." so that no literal runs across it

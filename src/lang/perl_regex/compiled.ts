@@ -33,6 +33,14 @@ export function leadingRunGuard(pattern: string, utf8: boolean, unicodeRules: bo
   return `(?<!${cls})`;
 }
 
+/** Turns groups no backreference names into plain groups: a match then needs no groups object. */
+export function plainGroups(source: string): string {
+  return source.replace(
+    /\(\?<(g\d+)>/g,
+    (m, name: string) => source.includes(`\\k<${name}>`) ? m : "(",
+  );
+}
+
 /**
  * Wraps a compiled RegExp as a CompiledPerlRegex: `exec` maps the
  * JavaScript groups back to Perl's numbering (branch reset and duplicate
@@ -44,6 +52,19 @@ export function makeCompiled(
   groups: GroupInfo[],
   groupCount: number,
 ): CompiledPerlRegex {
+  return compiledFactory(source, groups, groupCount)(regex, source);
+}
+
+/**
+ * The group layout of a translated source, computed once: the returned
+ * function wraps any RegExp with the same groups (a template's instances)
+ * as a CompiledPerlRegex.
+ */
+export function compiledFactory(
+  source: string,
+  groups: GroupInfo[],
+  groupCount: number,
+): (regex: RegExp, source: string) => CompiledPerlRegex {
   // JS group index of each emitted group (named groups are numbered in order of '(')
   const jsIndex = new Map<string, number>();
   let idx = 0;
@@ -71,6 +92,18 @@ export function makeCompiled(
   const names = [...nameToPerl.keys()];
   const namedList = [...nameToPerl.entries()];
 
+  return (regex, source) => wrap(regex, source, groupCount, identity, perlToJs, names, namedList);
+}
+
+function wrap(
+  regex: RegExp,
+  source: string,
+  groupCount: number,
+  identity: boolean,
+  perlToJs: number[][],
+  names: string[],
+  namedList: [string, number[]][],
+): CompiledPerlRegex {
   const exec = (subject: string): PerlRegexMatch | null => {
     const m = regex.exec(subject);
     if (m === null) return null;
