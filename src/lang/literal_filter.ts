@@ -22,7 +22,7 @@ export function gramHash(s: string, i: number): number {
 /** The 4-gram hashes to probe for `literal` (at most 3, spread over it), or undefined when it is shorter than 4. */
 export function literalGrams(literal: string): Int32Array | undefined {
   const n = literal.length;
-  if (n < 4 || /[^\u0000-\u00ff]/.test(literal)) return undefined;
+  if (n < 4 || /[\u0100-\uffff]/.test(literal)) return undefined;
   const at = n === 4 ? [0] : n < 8 ? [0, n - 4] : [0, (n - 4) >> 1, n - 4];
   return Int32Array.from(at, (i) => gramHash(literal, i));
 }

@@ -88,7 +88,7 @@ export function compilePerlRegexTemplate(
       let out = pieces[0];
       for (let k = 0; k < at.length; k++) {
         const v = values[k];
-        if (v === undefined || v === "" || /[^\u0000-\u00ff]/.test(v)) return undefined;
+        if (v === undefined || v === "" || /[\u0100-\uffff]/.test(v)) return undefined;
         out += escapeLiteral(v) + pieces[k + 1];
       }
       return wrap(new RegExp(out, ""), out);
