@@ -11,7 +11,7 @@ import type { RuleFile } from "../lang/rules.ts";
 import { type LoadOptions, loadRuleText } from "../lang/rule_compiler.ts";
 import { installOperations } from "../engine/operations/mod.ts";
 import { ActionExecutor } from "../engine/action_executor.ts";
-import { type Clock, SystemClock } from "../engine/clock.ts";
+import { CachedClock, type Clock, SystemClock } from "../engine/clock.ts";
 import { Engine } from "../engine/engine.ts";
 import type { SecOptions } from "./cli.ts";
 import { expandGlob } from "./glob.ts";
@@ -93,11 +93,13 @@ export async function runCorrelator(
   if (opts.testonly) return rules.errors > 0 ? 1 : 0;
 
   const intcontexts = opts.intcontexts || opts.input.some((i) => i.context !== undefined);
+  // the engine's clock is read once per few lines (see CachedClock); refreshed below
+  const engineClock = new CachedClock(clock);
   /** A fresh engine for loaded rules (startup, full restart). */
   const buildEngine = (loaded: LoadedRules): Engine => {
     const bufsize = opts.bufsize > 0 ? opts.bufsize : loaded.maxLines;
     const e = new Engine({
-      clock,
+      clock: engineClock,
       logger,
       jointbuf: opts.jointbuf ?? bufsize === 1,
       bufsize,
@@ -153,6 +155,7 @@ export async function runCorrelator(
 
   // from here on, Deno permissions not granted on the command line are gone
   actionRuntime.lockDown();
+  engineClock.refresh();
   if (opts.intevents) engine.processInternalEvent("SEC_STARTUP");
   // timers are checked once before any input, as SEC does (Calendar rules fire at start-up)
   engine.tick();
@@ -169,12 +172,14 @@ export async function runCorrelator(
   for (;;) {
     let n = 0;
     let line;
+    engineClock.refresh();
     actionRuntime.deliver(engine);
     while ((line = inputs.nextLine()) !== null) {
       engine.processLine(line.text, line.source, line.context);
       actionRuntime.deliver(engine); // child output and exits, as SEC checks children after each line
       if (control.pending) break;
-      if ((++n & 15) === 0) {
+      if ((++n & 7) === 0) engineClock.refresh();
+      if ((n & 15) === 0) {
         tickIfDue();
         // let signals, the control FIFO and socket inputs in at least every 50 ms
         if ((n & 16383) === 0 || performance.now() - lastYield >= 50) {
@@ -185,11 +190,13 @@ export async function runCorrelator(
       }
     }
     if (control.pending) {
+      engineClock.refresh();
       const stop = await lifecycle.apply(control);
       engine = lifecycle.engine;
       if (stop) break;
       continue;
     }
+    engineClock.refresh();
     tickIfDue();
     outputs.flush();
     const nowF = clock.now();
@@ -200,6 +207,7 @@ export async function runCorrelator(
   }
   removeSignals();
   ctlfifo?.close();
+  engineClock.refresh();
   if (opts.intevents) engine.processInternalEvent("SEC_SHUTDOWN", false);
   actionRuntime.shutdown();
   outputs.flush();
