@@ -21,8 +21,15 @@ export function decodeBytes(data: Uint8Array, mode: TextMode = "bytes"): string 
 
 /** Encodes a string into bytes in the given mode (latin1 for byte strings). */
 export function encodeString(text: string, mode: TextMode = "bytes"): Uint8Array {
-  return Buffer.from(text, mode === "bytes" ? "latin1" : "utf8");
+  if (mode === "utf8") return UTF8.encode(text);
+  // latin1: the low byte of each code unit (a plain loop beats Buffer's here)
+  const n = text.length;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = text.charCodeAt(i);
+  return out;
 }
+
+const UTF8 = new TextEncoder();
 
 /** Converts a byte string (latin1) to a normal JS string by decoding UTF-8, for display. */
 export function byteStringToDisplay(text: string): string {

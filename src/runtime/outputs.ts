@@ -16,8 +16,8 @@ const FLUSH_AT = 64 * 1024;
 
 interface OpenFile {
   fd: number;
-  chunks: Uint8Array[];
-  size: number;
+  /** Text written since the last flush (encoded once, at the flush). */
+  pending: string;
 }
 
 /** Manages the files written by actions. */
@@ -31,17 +31,15 @@ export class OutputManager {
   constructor(mode: TextMode, logger: Logger) {
     this.#mode = mode;
     this.#logger = logger;
-    this.#stdout = { fd: 1, chunks: [], size: 0 };
+    this.#stdout = { fd: 1, pending: "" };
   }
 
   /** Appends `text` to the file `name` ("-" = standard output), keeping the file open. */
   write(name: string, text: string): void {
     const f = name === "-" ? this.#stdout : this.#open(name);
     if (f === undefined) return;
-    const data = encodeString(text, this.#mode);
-    f.chunks.push(data);
-    f.size += data.length;
-    if (f.size >= FLUSH_AT) this.#flushFile(name, f);
+    f.pending += text;
+    if (f.pending.length >= FLUSH_AT) this.#flushFile(name, f);
   }
 
   /** Opens, appends and closes: the owritecl action. */
@@ -111,7 +109,7 @@ export class OutputManager {
           fs.constants.O_NONBLOCK,
         0o644,
       );
-      const f = { fd, chunks: [], size: 0 };
+      const f = { fd, pending: "" };
       this.#files.set(name, f);
       return f;
     } catch (e) {
@@ -121,26 +119,15 @@ export class OutputManager {
   }
 
   #flushFile(name: string, f: OpenFile): void {
-    if (f.size === 0) return;
-    const data = f.chunks.length === 1 ? f.chunks[0] : concat(f.chunks, f.size);
-    f.chunks = [];
-    f.size = 0;
+    if (f.pending === "") return;
+    const data = encodeString(f.pending, this.#mode);
+    f.pending = "";
     try {
       writeAll(f.fd, data);
     } catch (e) {
       this.#logger.log(2, `Can't write to file ${name}: ${(e as Error).message}`);
     }
   }
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let off = 0;
-  for (const c of chunks) {
-    out.set(c, off);
-    off += c.length;
-  }
-  return out;
 }
 
 function writeAll(fd: number, data: Uint8Array): void {
