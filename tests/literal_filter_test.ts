@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { GramIndex, literalGrams } from "../src/lang/literal_filter.ts";
+import { GramIndex, literalGrams, LiteralScan } from "../src/lang/literal_filter.ts";
 
 Deno.test("literal filter: never rejects a line containing the literal", () => {
   const index = new GramIndex();
@@ -36,4 +36,51 @@ Deno.test("literal filter: rejects most lines without the literal", () => {
   }
   assertEquals(passed < 20, true, `${passed} false positives of 1000`);
   assertEquals(literalGrams("abc"), undefined);
+});
+
+Deno.test("literal scan: reports exactly the literals a line contains, overlaps included", () => {
+  const literals = [
+    "sshd[",
+    "sshd",
+    "hd[1",
+    "]: Failed",
+    "Failed password",
+    "password for",
+    "aaa",
+    "aa",
+    "\xe9\xff",
+    "x.y*",
+    "(su:session)",
+  ];
+  const scan = new LiteralScan(literals);
+  const lines = [
+    "Nov 22 00:00:03 web05 sshd[12345]: Failed password for root",
+    "sshd[1]: Failed password for",
+    "aaaa caf\xe9\xff x.y* (su:session)",
+    "",
+    "no literal here",
+    "ssh sshd sshd[ hd[1",
+    "aa",
+  ];
+  const rand = (() => {
+    let x = 7;
+    return () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  })();
+  const alphabet = "sshd[1]: Failed password for aa\xe9\xff x.y*(su:session)";
+  for (let k = 0; k < 2000; k++) {
+    let l = "";
+    const n = Math.floor(rand() * 40);
+    for (let i = 0; i < n; i++) l += alphabet[Math.floor(rand() * alphabet.length)];
+    lines.push(l);
+  }
+  for (const line of lines) {
+    scan.ensure(line);
+    literals.forEach((lit, id) => {
+      assertEquals(
+        scan.has(id),
+        line.includes(lit),
+        `${JSON.stringify(lit)} in ${JSON.stringify(line)}`,
+      );
+    });
+  }
 });

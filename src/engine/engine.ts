@@ -9,7 +9,8 @@
  */
 import { evaluateContextExpr } from "../lang/context_expr.ts";
 import { type CodeOperand, evalCodeOperand } from "./context_code.ts";
-import type { MatchData } from "../lang/patterns.ts";
+import type { MatchData, Pattern } from "../lang/patterns.ts";
+import { LiteralScan } from "../lang/literal_filter.ts";
 import type {
   CompiledActionList,
   CompiledContext,
@@ -29,7 +30,7 @@ import {
 import type { Logger } from "../runtime/logger.ts";
 import type { Clock } from "./clock.ts";
 import { ContextStore } from "./contexts.ts";
-import { EventContext, setGramFilter, SYNTHETIC_SOURCE } from "./event.ts";
+import { EventContext, setGramFilter, setLiteralScan, SYNTHETIC_SOURCE } from "./event.ts";
 
 /** Rules with a 4-gram prefilter needed before the line index is built (fewer: substring search only). */
 const GRAM_MIN_RULES = 24;
@@ -169,6 +170,7 @@ export class Engine {
     // the 4-gram index of a line pays off only when many rules consult it
     const useGrams = filterable >= GRAM_MIN_RULES;
     setGramFilter(useGrams);
+    setLiteralScan(literalScanOf(files, !useGrams));
     for (const f of files) {
       for (const r of f.rules) r.prefilter = useGrams ? prefilterOf(r) : undefined;
       for (const s of f.joincfset) {
@@ -495,6 +497,36 @@ const SKIPPABLE = new Set<RuleType>([
   "Suppress",
   "Jump",
 ]);
+
+/** A literal scan needs a few literals to beat one substring search per pattern. */
+const SCAN_MIN_LITERALS = 3;
+
+/**
+ * The literal scan (literal_filter.ts) of a ruleset too small for the
+ * 4-gram index: the required literals of the patterns events meet, each
+ * pattern given its literal's id (-1 for all when there are too few).
+ */
+function literalScanOf(files: readonly RuleFile[], wanted: boolean): LiteralScan | undefined {
+  const patterns: Pattern[] = [];
+  for (const f of files) {
+    for (const r of f.rules) {
+      if (r.main !== undefined) patterns.push(r.main.pattern);
+      if (r.second !== undefined) patterns.push(r.second.pattern);
+      for (const g of r.groups ?? []) patterns.push(g.pattern);
+    }
+  }
+  const ids = new Map<string, number>();
+  for (const p of patterns) {
+    if (p.literal !== undefined && !ids.has(p.literal)) ids.set(p.literal, ids.size);
+  }
+  const use = wanted && ids.size >= SCAN_MIN_LITERALS;
+  for (const p of patterns) {
+    if (p.literalId !== undefined) {
+      p.literalId = use && p.literal !== undefined ? ids.get(p.literal)! : -1;
+    }
+  }
+  return use ? new LiteralScan([...ids.keys()]) : undefined;
+}
 
 /**
  * The 4-grams a line needs for `rule` to possibly match: its pattern's,

@@ -7,15 +7,21 @@
  */
 import type { MatchData, PatternInput } from "../lang/patterns.ts";
 import type { InputBuffer } from "./input_buffer.ts";
-import { GramIndex } from "../lang/literal_filter.ts";
+import { GramIndex, type LiteralScan } from "../lang/literal_filter.ts";
 
 /** 4-grams of the line being matched (one index: events are processed one at a time). */
 const GRAMS = new GramIndex();
 let gramsEnabled = true;
+let literalScan: LiteralScan | undefined;
 
 /** Turns the 4-gram pre-check on or off (off: patterns do their substring search only). */
 export function setGramFilter(on: boolean): void {
   gramsEnabled = on;
+}
+
+/** Installs the literal scan of the current ruleset (undefined: none). */
+export function setLiteralScan(scan: LiteralScan | undefined): void {
+  literalScan = scan;
 }
 
 /** Source name SEC gives synthetic and internal events in `$+{_inputsrc}`. */
@@ -46,6 +52,11 @@ export class EventContext implements PatternInput {
   /** Pre-check for required literals of single-line patterns (literal_filter.ts). */
   hasGrams(grams: Int32Array): boolean {
     return !gramsEnabled || GRAMS.ensure(this.buffer.last()).has(grams);
+  }
+
+  /** Whether literal `id` of the literal scan occurs in the line (only asked of patterns given an id). */
+  hasLiteral(id: number): boolean {
+    return literalScan!.ensure(this.buffer.last()).has(id);
   }
 
   /** The last `n` lines joined with newlines. */

@@ -64,3 +64,73 @@ export class GramIndex {
     return true;
   }
 }
+
+/**
+ * Which of a set of literals occur in the current line, found by one
+ * native regex scan instead of one substring search per rule: the
+ * literals, longest first, are the alternatives of a global regex whose
+ * scan restarts one character after each hit, so every position where
+ * some literal starts is reported with the longest literal there; the
+ * others starting there are its prefixes, and every literal contained in
+ * a found one is marked with it. Pays off for small rulesets (the 4-gram
+ * index above serves large ones).
+ */
+export class LiteralScan {
+  readonly #re: RegExp;
+  /** For each alternative (group), the literal ids it implies (itself and its substrings). */
+  readonly #implies: number[][];
+  readonly #stamps: Uint32Array;
+  #gen = 0;
+  #line: string | undefined;
+
+  /** Builds the scan for `literals` (ids are their indices). */
+  constructor(readonly literals: readonly string[]) {
+    const order = literals.map((_, i) => i).sort((a, b) => literals[b].length - literals[a].length);
+    this.#re = new RegExp(order.map((i) => `(${escapeForRegExp(literals[i])})`).join("|"), "g");
+    this.#implies = order.map((i) => {
+      const out: number[] = [];
+      literals.forEach((l, j) => {
+        if (literals[i].includes(l)) out.push(j);
+      });
+      return out;
+    });
+    this.#stamps = new Uint32Array(literals.length);
+  }
+
+  /** Makes the scan describe `line` (rescanned only when the line changed). */
+  ensure(line: string): this {
+    if (line === this.#line) return this;
+    this.#line = line;
+    let gen = ++this.#gen;
+    if (gen === 0xffffffff) {
+      this.#stamps.fill(0);
+      this.#gen = gen = 1;
+    }
+    const re = this.#re;
+    const st = this.#stamps;
+    const groups = this.#implies.length;
+    re.lastIndex = 0;
+    let m;
+    while ((m = re.exec(line)) !== null) {
+      let g = 1;
+      while (g <= groups && m[g] === undefined) g++;
+      for (const id of this.#implies[g - 1]) st[id] = gen;
+      re.lastIndex = m.index + 1;
+    }
+    return this;
+  }
+
+  /** True when literal `id` occurs in the line. */
+  has(id: number): boolean {
+    return this.#stamps[id] === this.#gen;
+  }
+}
+
+function escapeForRegExp(s: string): string {
+  return s.replace(/[^A-Za-z0-9_ ]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100
+      ? "\\x" + code.toString(16).padStart(2, "0")
+      : "\\u" + code.toString(16).padStart(4, "0");
+  });
+}

@@ -36,6 +36,8 @@ export interface PatternInput {
    * is missing from the current line, so a literal containing them cannot occur.
    */
   hasGrams?(grams: Int32Array): boolean;
+  /** Optional fast pre-check: whether literal `id` of the literal scan occurs in the current line. */
+  hasLiteral?(id: number): boolean;
 }
 
 /**
@@ -117,6 +119,16 @@ export interface Pattern {
    * non-negated patterns only).
    */
   readonly grams?: Int32Array;
+  /**
+   * A string every line this pattern matches contains, when known
+   * (single-line, non-negated patterns).
+   */
+  readonly literal?: string;
+  /**
+   * Set by the engine: the id of `literal` in the literal scan of the
+   * current ruleset (literal_filter.ts), or -1 when there is none.
+   */
+  literalId?: number;
   /**
    * Matches the event. Returns null when there is no match, otherwise the
    * match variables (a shared empty MatchData for types without variables).
@@ -281,13 +293,21 @@ class SubStrPattern implements Pattern {
   readonly #needle: string;
   readonly #negated: boolean;
   readonly grams: Int32Array | undefined;
+  readonly literal: string | undefined;
+  literalId = -1;
   constructor(readonly kind: PatternKind, readonly lines: number, readonly source: string) {
     this.#needle = unescapeSubStr(source);
     this.#negated = kind === "NSubStr";
     this.grams = !this.#negated && lines === 1 ? literalGrams(this.#needle) : undefined;
+    this.literal = !this.#negated && lines === 1 && this.#needle.length >= 2
+      ? this.#needle
+      : undefined;
   }
   match(input: PatternInput): MatchData | null {
-    const found = input.joined(this.lines).includes(this.#needle);
+    const id = this.literalId;
+    const found = id >= 0 && input.hasLiteral !== undefined
+      ? input.hasLiteral(id)
+      : input.joined(this.lines).includes(this.#needle);
     return found !== this.#negated ? NO_VARS : null;
   }
 }
@@ -307,6 +327,11 @@ class RegExpPattern implements Pattern {
   get grams(): Int32Array | undefined {
     return this.#grams;
   }
+  /** The required literal (single-line patterns). */
+  get literal(): string | undefined {
+    return this.lines === 1 ? this.#literal : undefined;
+  }
+  literalId = -1;
   constructor(
     readonly lines: number,
     readonly source: string,
@@ -320,10 +345,19 @@ class RegExpPattern implements Pattern {
     this.#grams = literal !== undefined && lines === 1 ? literalGrams(literal) : undefined;
   }
   match(input: PatternInput): MatchData | null {
-    const grams = this.#grams;
-    if (grams !== undefined && input.hasGrams !== undefined && !input.hasGrams(grams)) return null;
-    const subject = input.joined(this.lines);
-    if (this.#literal !== undefined && !subject.includes(this.#literal)) return null;
+    const id = this.literalId;
+    let subject: string;
+    if (id >= 0 && input.hasLiteral !== undefined) {
+      if (!input.hasLiteral(id)) return null;
+      subject = input.joined(this.lines);
+    } else {
+      const grams = this.#grams;
+      if (grams !== undefined && input.hasGrams !== undefined && !input.hasGrams(grams)) {
+        return null;
+      }
+      subject = input.joined(this.lines);
+      if (this.#literal !== undefined && !subject.includes(this.#literal)) return null;
+    }
     const m = this.#re.exec(subject);
     if (m === null) return null;
     // $0 is the whole input the pattern saw; Perl's match in list context
