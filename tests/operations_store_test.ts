@@ -74,3 +74,57 @@ Deno.test("store: terminateFile ends the operations of one file only; dump in cr
     h.close();
   }
 });
+
+Deno.test("store: operations of a one-variable desc are found by value and by the whole desc", () => {
+  const h = new OpHarness(`
+type=SingleWithThreshold
+ptype=RegExp
+pattern=^fail (\\S*) (\\S+)
+desc=fail $1 on host
+action=write @OUT %s reached
+window=100
+thresh=2
+
+type=SingleWithThreshold
+ptype=RegExp
+pattern=^two (\\S+) (\\S+)
+desc=$1-$2
+action=write @OUT %s reached
+window=100
+thresh=2
+
+type=Single
+ptype=RegExp
+pattern=^reset (.*)
+desc=reset
+action=reset -2 $1
+`);
+  try {
+    h.feed(0, "fail a x");
+    h.feed(0, "fail  x"); // an empty value is a key of its own
+    h.feed(0, "two a-b c");
+    h.feed(0, "two a b-c"); // two variables: keyed by the whole desc, the same operation
+    assertEquals(h.take(), ["a-b-c reached"]);
+    assertEquals(h.store.size, 3);
+    assertEquals(
+      h.store.all().map((o) => o.desc),
+      ["fail a on host", "fail  on host", "a-b-c"],
+    );
+    // the whole desc string finds the operation (reset, getwpos, setwpos use it)
+    assertEquals(
+      h.store.get(h.engine.files[0].rules[0], "fail a on host", T0)?.desc,
+      "fail a on host",
+    );
+    assertEquals(h.store.get(h.engine.files[0].rules[0], "fail a on hos", T0), undefined);
+    assertEquals(h.store.get(h.engine.files[0].rules[0], "fail on host", T0), undefined);
+    h.feed(1, "reset fail a on host");
+    assertEquals(h.store.size, 2);
+    h.feed(2, "fail a y"); // a new operation: no output
+    h.feed(2, "fail  y");
+    assertEquals(h.take(), ["fail  on host reached"]);
+    h.feed(3, "fail a z");
+    assertEquals(h.take(), ["fail a on host reached"]);
+  } finally {
+    h.close();
+  }
+});

@@ -64,6 +64,20 @@ export interface ActionRunner {
 /** Processes one rule against an event: the continue value when it matched, or null. */
 export type RuleProcessor = (engine: Engine, rule: Rule, ev: EventContext) => Continue | null;
 
+/** The processors by rule type; `version` changes with every change, so lookups can be cached. */
+export class ProcessorTable extends Map<RuleType, RuleProcessor> {
+  /** Bumped on each set and delete. */
+  version = 0;
+  override set(type: RuleType, processor: RuleProcessor): this {
+    this.version++;
+    return super.set(type, processor);
+  }
+  override delete(type: RuleType): boolean {
+    this.version++;
+    return super.delete(type);
+  }
+}
+
 /** Called on every timer tick with the current time (whole seconds). */
 export type TimerHook = (engine: Engine, now: number) => void;
 
@@ -111,7 +125,12 @@ export class Engine {
   /** Configuration file sets (Options joincfset). */
   sets = new Map<string, RuleFile[]>();
   /** Per rule type processors (operations register theirs). */
-  readonly processors = new Map<RuleType, RuleProcessor>();
+  readonly processors = new ProcessorTable();
+  /** Each file's rules' processors, looked up once per file (not per rule and event). */
+  #fileProcs = new WeakMap<
+    RuleFile,
+    { version: number; rules: readonly Rule[]; procs: (RuleProcessor | undefined)[] }
+  >();
   /** Timer hooks, run on each tick. */
   readonly timerHooks: TimerHook[] = [];
   /** The action executor. */
@@ -292,6 +311,14 @@ export class Engine {
   /** Matches the event against one file; returns END when EndMatch was hit. */
   matchFile(file: RuleFile, ev: EventContext): number {
     const rules = file.rules;
+    let cached = this.#fileProcs.get(file);
+    if (
+      cached === undefined || cached.version !== this.processors.version || cached.rules !== rules
+    ) {
+      const procs = rules.map((r) => this.processors.get(r.type));
+      this.#fileProcs.set(file, cached = { version: this.processors.version, rules, procs });
+    }
+    const procs = cached.procs;
     let i = 0;
     while (i < rules.length) {
       const rule = rules[i];
@@ -300,7 +327,7 @@ export class Engine {
         i++;
         continue;
       }
-      const proc = this.processors.get(rule.type);
+      const proc = procs[i];
       const cont = proc === undefined ? null : proc(this, rule, ev);
       if (cont === null) {
         i++;

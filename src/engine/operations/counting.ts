@@ -29,7 +29,8 @@ export function bindList(
 /** What a matching event of a single-pattern rule gives the operation logic. */
 interface Matched {
   src: BindSources;
-  desc: string;
+  /** The store key of the event's desc (OperationStore.keyFor). */
+  key: string;
   now: number;
   store: OperationStore;
 }
@@ -40,13 +41,8 @@ function matchRule(engine: Engine, rule: Rule, ev: EventContext): Matched | null
   if (m === null) return null;
   rule.matchCount++;
   const src = engine.sources(part.pattern.setsVars ? m : null, ev);
-  const desc = engine.bindText(rule.desc, src);
-  return {
-    src,
-    desc,
-    now: engine.now(),
-    store: operationStore(engine),
-  };
+  const store = operationStore(engine);
+  return { src, key: store.keyFor(engine, rule, src), now: engine.now(), store };
 }
 
 // ------------------------------------------------------- SingleWithSuppress
@@ -67,10 +63,11 @@ export function processSingleWithSuppress(
 ): Continue | null {
   const x = matchRule(engine, rule, ev);
   if (x === null) return null;
-  if (x.store.get(rule, x.desc, x.now) === undefined) {
-    const op = new SuppressOperation(rule, x.desc, x.now, rule.window);
+  if (x.store.getByKey(rule, x.key, x.now) === undefined) {
+    const desc = x.store.descOf(rule, x.key);
+    const op = new SuppressOperation(rule, desc, x.now, rule.window);
     x.store.add(op);
-    op.run(engine, bindList(engine, rule.action, x.src, x.desc, rule));
+    op.run(engine, bindList(engine, rule.action, x.src, desc, rule));
   }
   return rule.main!.cont;
 }
@@ -148,13 +145,13 @@ export function processSingleWithThreshold(
 ): Continue | null {
   const x = matchRule(engine, rule, ev);
   if (x === null) return null;
-  const op = x.store.get(rule, x.desc, x.now) as ThresholdOperation | undefined;
+  const op = x.store.getByKey(rule, x.key, x.now) as ThresholdOperation | undefined;
   if (op !== undefined) {
     op.count(engine, x.now);
     return rule.main!.cont;
   }
   const src = savedSources(rule, [rule.action, rule.action2], x.src);
-  const created = new ThresholdOperation(rule, x.desc, x.now, src);
+  const created = new ThresholdOperation(rule, x.store.descOf(rule, x.key), x.now, src);
   x.store.add(created);
   created.check(engine);
   return rule.main!.cont;
@@ -241,14 +238,15 @@ export function processSingleWith2Thresholds(
 ): Continue | null {
   const x = matchRule(engine, rule, ev);
   if (x === null) return null;
-  const op = x.store.get(rule, x.desc, x.now) as TwoThresholdOperation | undefined;
+  const op = x.store.getByKey(rule, x.key, x.now) as TwoThresholdOperation | undefined;
   if (op !== undefined) {
     op.count(engine, x.store, x.now);
     return rule.main!.cont;
   }
   const desc2 = engine.bindText(rule.desc2!, x.src);
   const src = savedSources(rule, [rule.action, rule.action2], x.src);
-  const created = new TwoThresholdOperation(rule, x.desc, x.now, src, desc2);
+  const desc = x.store.descOf(rule, x.key);
+  const created = new TwoThresholdOperation(rule, desc, x.now, src, desc2);
   x.store.add(created);
   created.check(engine, x.store, x.now);
   return rule.main!.cont;

@@ -146,10 +146,11 @@ export function processEventGroup(engine: Engine, rule: Rule, ev: EventContext):
   const part = groups[hit.index];
   const pattern: Pattern = part.pattern;
   const src = engine.sources(pattern.setsVars ? hit.m : null, ev);
-  const desc = engine.bindText(rule.desc, src);
   const store = operationStore(engine);
+  const key = store.keyFor(engine, rule, src);
   const now = engine.now();
-  let op = store.get(rule, desc, now) as EventGroupOperation | undefined;
+  let op = store.getByKey(rule, key, now) as EventGroupOperation | undefined;
+  const desc = op?.desc ?? store.descOf(rule, key);
   if (op === undefined) {
     const saved = savedSources(rule, [rule.action, rule.end, rule.slide], src);
     op = new EventGroupOperation(rule, desc, now, saved);

@@ -209,8 +209,9 @@ export function processPair(engine: Engine, rule: Rule, ev: EventContext): Conti
     rule.matchCount++;
     const vars = main.pattern.setsVars ? m : null;
     const src = engine.sources(vars, ev);
-    const desc = engine.bindText(rule.desc, src);
-    if (store.get(rule, desc, now) !== undefined) return main.cont;
+    const key = store.keyFor(engine, rule, src);
+    if (store.getByKey(rule, key, now) !== undefined) return main.cont;
+    const desc = store.descOf(rule, key);
     const action = bindList(engine, rule.action, src, desc, rule);
     const withWindow = rule.type === "PairWithWindow";
     const op = new PairOperation(
@@ -233,7 +234,7 @@ export function processPair(engine: Engine, rule: Rule, ev: EventContext): Conti
   let matched = false;
   for (const o of store.ofRule(rule)) {
     const op = o as PairOperation;
-    if (op.ended || (op.overAt(now) && store.get(rule, op.desc, now) !== op)) continue;
+    if (op.ended || (op.overAt(now) && store.getByKey(rule, op.mapKey, now) !== op)) continue;
     const m2 = op.pattern2.match(ev);
     if (m2 === null) continue;
     const setsVars = op.pattern2.setsVars;

@@ -9,6 +9,7 @@
  * @module
  */
 import type { Rule, RuleFile } from "../../lang/rules.ts";
+import type { BindSources, VarRef } from "../../lang/template.ts";
 import type { ActionEnv, BoundActions, Engine } from "../engine.ts";
 import { type Scheduled, TimerHeap } from "../timer_heap.ts";
 
@@ -24,6 +25,8 @@ export abstract class Operation implements Scheduled {
   window: number;
   /** Set once the operation is gone. */
   ended = false;
+  /** Its key in the store (see DescKeying). */
+  mapKey: string;
 
   /** Creates an operation whose window starts at `now`. */
   constructor(
@@ -34,6 +37,7 @@ export abstract class Operation implements Scheduled {
   ) {
     this.start = now;
     this.window = window;
+    this.mapKey = desc;
   }
 
   /** The operation ID as SEC shows it: file | rule number | description. */
@@ -68,6 +72,53 @@ export abstract class Operation implements Scheduled {
   }
 }
 
+/**
+ * How a rule's operations are keyed. A desc that is one match variable
+ * between fixed texts (`SSH brute force from $2`) is keyed by the
+ * variable's value: desc and value determine each other, and an event
+ * then finds its operation without building the desc string (building and
+ * hashing a fresh concatenated string costs more than the lookup).
+ * Other rules are keyed by the desc itself.
+ */
+interface DescKeying {
+  prefix: string;
+  ref: VarRef & { k: "num" | "named" };
+  suffix: string;
+}
+
+const keyings = new WeakMap<Rule, DescKeying | null>();
+
+function keyingOf(rule: Rule): DescKeying | null {
+  let k = keyings.get(rule);
+  if (k !== undefined) return k;
+  k = null;
+  const parts = rule.desc.parts;
+  const at = parts.findIndex((p) => typeof p !== "string");
+  if (at >= 0 && at <= 1 && parts.length - at <= 2) {
+    const ref = parts[at] as VarRef;
+    const after = parts.slice(at + 1);
+    if ((ref.k === "num" || ref.k === "named") && after.every((p) => typeof p === "string")) {
+      k = {
+        prefix: at === 1 ? parts[0] as string : "",
+        ref: ref as DescKeying["ref"],
+        suffix: (after[0] as string | undefined) ?? "",
+      };
+    }
+  }
+  keyings.set(rule, k);
+  return k;
+}
+
+/** The store key of `desc` for `rule`; undefined when no operation of the rule can have it. */
+function keyOfDesc(rule: Rule, desc: string): string | undefined {
+  const k = keyingOf(rule);
+  if (k === null) return desc;
+  const { prefix, suffix } = k;
+  if (desc.length < prefix.length + suffix.length) return undefined;
+  if (!desc.startsWith(prefix) || !desc.endsWith(suffix)) return undefined;
+  return desc.slice(prefix.length, desc.length - suffix.length);
+}
+
 /** Holds all operations of an engine, indexed by rule and description. */
 export class OperationStore {
   readonly #engine: Engine;
@@ -92,7 +143,32 @@ export class OperationStore {
    * depends on when the last timer tick happened.
    */
   get(rule: Rule, desc: string, now: number): Operation | undefined {
-    const op = this.#byRule.get(rule)?.get(desc);
+    const key = keyOfDesc(rule, desc);
+    return key === undefined ? undefined : this.getByKey(rule, key, now);
+  }
+
+  /**
+   * The key of the desc an event with match variables `src` gives `rule`
+   * (what bindText would make of the desc, or the one variable's value).
+   */
+  keyFor(engine: Engine, rule: Rule, src: BindSources): string {
+    const k = keyingOf(rule);
+    if (k === null) return engine.bindText(rule.desc, src);
+    const m = src.match;
+    const ref = k.ref;
+    if (m === null) return ref.raw;
+    return (ref.k === "num" ? m.num(ref.key) : m.named(ref.name)) ?? "";
+  }
+
+  /** The desc whose key is `key` (see keyFor). */
+  descOf(rule: Rule, key: string): string {
+    const k = keyingOf(rule);
+    return k === null ? key : k.prefix + key + k.suffix;
+  }
+
+  /** Like get, by the key from keyFor. */
+  getByKey(rule: Rule, key: string, now: number): Operation | undefined {
+    const op = this.#byRule.get(rule)?.get(key);
     if (op === undefined) return undefined;
     if (op.overAt(now)) {
       this.#expire(op, now);
@@ -116,8 +192,9 @@ export class OperationStore {
     op.seq = this.#seq++;
     let m = this.#byRule.get(op.rule);
     if (m === undefined) this.#byRule.set(op.rule, m = new Map());
-    if (!m.has(op.desc)) this.#size++;
-    m.set(op.desc, op);
+    op.mapKey = keyOfDesc(op.rule, op.desc) ?? op.desc;
+    if (!m.has(op.mapKey)) this.#size++;
+    m.set(op.mapKey, op);
     this.schedule(op);
   }
 
@@ -131,8 +208,8 @@ export class OperationStore {
     if (op.ended) return;
     op.ended = true;
     const m = this.#byRule.get(op.rule);
-    if (m !== undefined && m.get(op.desc) === op) {
-      m.delete(op.desc);
+    if (m !== undefined && m.get(op.mapKey) === op) {
+      m.delete(op.mapKey);
       this.#size--;
       if (m.size === 0) this.#byRule.delete(op.rule);
     }
