@@ -66,7 +66,7 @@ export function processSingleWithSuppress(
   if (x.store.getByKey(rule, x.key, x.now) === undefined) {
     const desc = x.store.descOf(rule, x.key);
     const op = new SuppressOperation(rule, desc, x.now, rule.window);
-    x.store.add(op);
+    x.store.add(op, x.key);
     op.run(engine, bindList(engine, rule.action, x.src, desc, rule));
   }
   return rule.main!.cont;
@@ -152,7 +152,7 @@ export function processSingleWithThreshold(
   }
   const src = savedSources(rule, [rule.action, rule.action2], x.src);
   const created = new ThresholdOperation(rule, x.store.descOf(rule, x.key), x.now, src);
-  x.store.add(created);
+  x.store.add(created, x.key);
   created.check(engine);
   return rule.main!.cont;
 }
@@ -247,7 +247,7 @@ export function processSingleWith2Thresholds(
   const src = savedSources(rule, [rule.action, rule.action2], x.src);
   const desc = x.store.descOf(rule, x.key);
   const created = new TwoThresholdOperation(rule, desc, x.now, src, desc2);
-  x.store.add(created);
+  x.store.add(created, x.key);
   created.check(engine, x.store, x.now);
   return rule.main!.cont;
 }

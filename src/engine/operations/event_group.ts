@@ -154,7 +154,7 @@ export function processEventGroup(engine: Engine, rule: Rule, ev: EventContext):
   if (op === undefined) {
     const saved = savedSources(rule, [rule.action, rule.end, rule.slide], src);
     op = new EventGroupOperation(rule, desc, now, saved);
-    store.add(op);
+    store.add(op, key);
     op.run(engine, bindList(engine, rule.init, src, desc, rule));
   }
   op.run(engine, bindList(engine, part.count, src, desc, rule));

@@ -222,7 +222,7 @@ export function processPair(engine: Engine, rule: Rule, ev: EventContext): Conti
       pattern2For(engine, rule, vars),
       withWindow ? action : undefined,
     );
-    store.add(op);
+    store.add(op, key);
     if (!withWindow) op.run(engine, action);
     return main.cont;
   }

@@ -187,12 +187,12 @@ export class OperationStore {
     return this.#byRule.has(rule);
   }
 
-  /** Registers a new operation. */
-  add(op: Operation): void {
+  /** Registers a new operation; `key` is its desc's key when the caller has it (keyFor). */
+  add(op: Operation, key?: string): void {
     op.seq = this.#seq++;
     let m = this.#byRule.get(op.rule);
     if (m === undefined) this.#byRule.set(op.rule, m = new Map());
-    op.mapKey = keyOfDesc(op.rule, op.desc) ?? op.desc;
+    op.mapKey = key ?? keyOfDesc(op.rule, op.desc) ?? op.desc;
     if (!m.has(op.mapKey)) this.#size++;
     m.set(op.mapKey, op);
     this.schedule(op);
