@@ -524,3 +524,51 @@ Deno.test("a stream source stops reading when its queue is full (backpressure)",
   src.close();
   await child.status;
 });
+
+Deno.test("a kept part of a line does not keep the block it was read in alive", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "sec-ts-pin-" });
+  const file = `${dir}/in.log`;
+  // 40 MB in 140-byte lines; the reader keeps a 40-byte part of every 1000th line
+  const line = (i: number) => `Nov 22 00:00:00 host${i % 97} prog[${i}]: ${"x".repeat(100)}\n`;
+  const lines: string[] = [];
+  for (let i = 0; i < 20_000; i++) lines.push(line(i));
+  const chunk = lines.join("");
+  for (let k = 0; k < 14; k++) appendFileSync(file, chunk);
+  const script = `${dir}/keep.ts`;
+  writeFileSync(
+    script,
+    `import { InputManager } from ${
+      JSON.stringify(new URL("../src/runtime/inputs.ts", import.meta.url).href)
+    };
+import { MemoryLogger } from ${
+      JSON.stringify(new URL("../src/runtime/logger.ts", import.meta.url).href)
+    };
+const inputs = new InputManager([{ path: ${JSON.stringify(file)} }], {
+  tail: false, fromstart: false, textMode: "bytes", intcontexts: false, blocksize: 8192,
+  reopenTimeout: 0, checkTimeout: 0, pollTimeout: 0.05, logger: new MemoryLogger(),
+});
+await inputs.start();
+const kept = [];
+let n = 0;
+for (;;) {
+  let l;
+  while ((l = inputs.nextLine()) !== null) if (n++ % 1000 === 0) kept.push(l.text.substring(20, 60));
+  if (!await inputs.waitForData(50)) break;
+}
+globalThis.gc(); globalThis.gc();
+console.log(JSON.stringify({ lines: n, kept: kept.length, heap: Deno.memoryUsage().heapUsed }));
+`,
+  );
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--v8-flags=--expose-gc", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  Deno.removeSync(dir, { recursive: true });
+  assert(out.success, new TextDecoder().decode(out.stderr));
+  const r = JSON.parse(text);
+  assertEquals([r.lines, r.kept], [280_000, 280]);
+  // 280 kept parts pinning their 256 KiB blocks would hold all 40 MB
+  assert(r.heap < 20e6, `heap after GC ${(r.heap / 1e6).toFixed(1)} MB`);
+});

@@ -36,7 +36,7 @@
 import { Buffer } from "node:buffer";
 import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { LogLevel } from "./logger.ts";
-import { LineAssembler } from "./input_lines.ts";
+import { cutLine, LineAssembler } from "./input_lines.ts";
 import {
   errorCode,
   errorText,
@@ -128,7 +128,7 @@ export class FileSource implements InputSource {
         const i = block.indexOf("\n", at);
         this.#at = i + 1;
         this.lines++;
-        return block.slice(at, i);
+        return cutLine(block, at, i);
       }
       if (this.#fd < 0) return null;
       if (this.#dryUntil !== 0 && performance.now() < this.#dryUntil) return null;

@@ -15,7 +15,7 @@
  */
 import { Buffer } from "node:buffer";
 import { LogLevel } from "./logger.ts";
-import { LineAssembler } from "./input_lines.ts";
+import { cutLine, LineAssembler } from "./input_lines.ts";
 import { errorText, type InputSource, type SourceEnv, type SourceInfo } from "./input_source.ts";
 
 /** Characters of decoded lines a stream source queues at most before it stops reading. */
@@ -128,7 +128,7 @@ export class StreamSource implements InputSource {
         const i = block.indexOf("\n", at);
         this.#at = i + 1;
         this.lines++;
-        return block.slice(at, i);
+        return cutLine(block, at, i);
       }
       if (this.#head === this.#queue.length) {
         this.#block = "";
