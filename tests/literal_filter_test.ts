@@ -1,5 +1,6 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { GramIndex, literalGrams, LiteralScan } from "../src/lang/literal_filter.ts";
+import { OpHarness } from "./helpers/op_harness.ts";
 
 Deno.test("literal filter: never rejects a line containing the literal", () => {
   const index = new GramIndex();
@@ -82,5 +83,25 @@ Deno.test("literal scan: reports exactly the literals a line contains, overlaps 
         `${JSON.stringify(lit)} in ${JSON.stringify(line)}`,
       );
     });
+  }
+});
+
+Deno.test("literal scan: two engines with different rulesets keep matching their own lines", () => {
+  const rules = (words: string[]) =>
+    words.map((w) =>
+      `type=Single\nptype=RegExp\npattern=${w} (\\d+)\ndesc=$0\naction=write @OUT ${w} $1\n`
+    ).join("\n");
+  const a = new OpHarness(rules(["alpha", "bravo", "charlie"]));
+  const b = new OpHarness(rules(["delta", "echo", "foxtrot"]));
+  try {
+    a.feed(0, "x alpha 1");
+    b.feed(0, "x delta 2");
+    a.feed(0, "x charlie 3 delta 4");
+    b.feed(0, "foxtrot 5 bravo 6");
+    assertEquals(a.take(), ["alpha 1", "charlie 3"]);
+    assertEquals(b.take(), ["delta 2", "foxtrot 5"]);
+  } finally {
+    a.close();
+    b.close();
   }
 });

@@ -30,7 +30,7 @@ import {
 import type { Logger } from "../runtime/logger.ts";
 import type { Clock } from "./clock.ts";
 import { ContextStore } from "./contexts.ts";
-import { EventContext, setGramFilter, setLiteralScan, SYNTHETIC_SOURCE } from "./event.ts";
+import { EventContext, setGramFilter, SYNTHETIC_SOURCE } from "./event.ts";
 
 /** Rules with a 4-gram prefilter needed before the line index is built (fewer: substring search only). */
 const GRAM_MIN_RULES = 24;
@@ -175,6 +175,9 @@ export class Engine {
 
   #eventNow = -1;
 
+  /** Which required literals a line holds, for rulesets too small for the 4-gram index. */
+  #literalScan: LiteralScan | undefined;
+
   /** Number of events processed so far. */
   get eventCount(): number {
     return this.#events;
@@ -189,7 +192,7 @@ export class Engine {
     // the 4-gram index of a line pays off only when many rules consult it
     const useGrams = filterable >= GRAM_MIN_RULES;
     setGramFilter(useGrams);
-    setLiteralScan(literalScanOf(files, !useGrams));
+    this.#literalScan = literalScanOf(files, !useGrams);
     for (const f of files) {
       for (const r of f.rules) r.prefilter = useGrams ? prefilterOf(r) : undefined;
       for (const s of f.joincfset) {
@@ -284,6 +287,7 @@ export class Engine {
     this.#eventNow = Math.floor(this.clock.now());
     const useInt = this.options.intcontexts && intContext !== undefined;
     const ev = new EventContext(buf, useInt ? intContext : undefined, synthetic);
+    ev.literalScan = this.#literalScan;
     let created = false;
     if (useInt && !this.contexts.has(intContext!)) {
       this.contexts.create(intContext!, this.now(), 0, undefined).internal = true;
@@ -531,7 +535,7 @@ const SCAN_MIN_LITERALS = 3;
 /**
  * The literal scan (literal_filter.ts) of a ruleset too small for the
  * 4-gram index: the required literals of the patterns events meet, each
- * pattern given its literal's id (-1 for all when there are too few).
+ * pattern given its literal's slot; none when there are too few literals.
  */
 function literalScanOf(files: readonly RuleFile[], wanted: boolean): LiteralScan | undefined {
   const patterns: Pattern[] = [];
@@ -546,13 +550,14 @@ function literalScanOf(files: readonly RuleFile[], wanted: boolean): LiteralScan
   for (const p of patterns) {
     if (p.literal !== undefined && !ids.has(p.literal)) ids.set(p.literal, ids.size);
   }
-  const use = wanted && ids.size >= SCAN_MIN_LITERALS;
+  if (!wanted || ids.size < SCAN_MIN_LITERALS) return undefined;
+  const scan = new LiteralScan([...ids.keys()]);
   for (const p of patterns) {
-    if (p.literalId !== undefined) {
-      p.literalId = use && p.literal !== undefined ? ids.get(p.literal)! : -1;
+    if (p.literalSlot !== undefined && p.literal !== undefined) {
+      p.literalSlot = { scan, id: ids.get(p.literal)! };
     }
   }
-  return use ? new LiteralScan([...ids.keys()]) : undefined;
+  return scan;
 }
 
 /**

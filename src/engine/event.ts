@@ -12,16 +12,10 @@ import { GramIndex, type LiteralScan } from "../lang/literal_filter.ts";
 /** 4-grams of the line being matched (one index: events are processed one at a time). */
 const GRAMS = new GramIndex();
 let gramsEnabled = true;
-let literalScan: LiteralScan | undefined;
 
 /** Turns the 4-gram pre-check on or off (off: patterns do their substring search only). */
 export function setGramFilter(on: boolean): void {
   gramsEnabled = on;
-}
-
-/** Installs the literal scan of the current ruleset (undefined: none). */
-export function setLiteralScan(scan: LiteralScan | undefined): void {
-  literalScan = scan;
 }
 
 /** Source name SEC gives synthetic and internal events in `$+{_inputsrc}`. */
@@ -54,9 +48,12 @@ export class EventContext implements PatternInput {
     return !gramsEnabled || GRAMS.ensure(this.buffer.last()).has(grams);
   }
 
-  /** Whether literal `id` of the literal scan occurs in the line (only asked of patterns given an id). */
+  /** The literal scan of the engine's ruleset, if it has one. */
+  literalScan: LiteralScan | undefined;
+
+  /** Whether literal `id` of `literalScan` occurs in the line. */
   hasLiteral(id: number): boolean {
-    return literalScan!.ensure(this.buffer.last()).has(id);
+    return this.literalScan!.ensure(this.buffer.last()).has(id);
   }
 
   /** The last `n` lines joined with newlines. */

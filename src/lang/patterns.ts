@@ -15,7 +15,7 @@ import {
 } from "./perl_regex.ts";
 import type { MatchValues } from "./template.ts";
 import { requiredLiteral } from "./regex_literals.ts";
-import { literalGrams } from "./literal_filter.ts";
+import { literalGrams, type LiteralScan } from "./literal_filter.ts";
 
 /** What a pattern sees of the current event. */
 export interface PatternInput {
@@ -36,8 +36,18 @@ export interface PatternInput {
    * is missing from the current line, so a literal containing them cannot occur.
    */
   hasGrams?(grams: Int32Array): boolean;
-  /** Optional fast pre-check: whether literal `id` of the literal scan occurs in the current line. */
+  /** The literal scan of the ruleset the event is matched against, if it has one. */
+  readonly literalScan?: LiteralScan;
+  /** Whether literal `id` of `literalScan` occurs in the current line. */
   hasLiteral?(id: number): boolean;
+}
+
+/** Where a pattern's literal stands in a literal scan (set by the engine that uses the scan). */
+export interface LiteralSlot {
+  /** The scan. */
+  readonly scan: LiteralScan;
+  /** The literal's id in it. */
+  readonly id: number;
 }
 
 /**
@@ -125,10 +135,11 @@ export interface Pattern {
    */
   readonly literal?: string;
   /**
-   * Set by the engine: the id of `literal` in the literal scan of the
-   * current ruleset (literal_filter.ts), or -1 when there is none.
+   * Set by the engine: `literal` in the literal scan of its ruleset
+   * (literal_filter.ts). Used only for events of that scan; others (another
+   * engine's, a Pair operation's own input) get the substring search.
    */
-  literalId?: number;
+  literalSlot?: LiteralSlot | null;
   /**
    * Matches the event. Returns null when there is no match, otherwise the
    * match variables (a shared empty MatchData for types without variables).
@@ -294,7 +305,7 @@ class SubStrPattern implements Pattern {
   readonly #negated: boolean;
   readonly grams: Int32Array | undefined;
   readonly literal: string | undefined;
-  literalId = -1;
+  literalSlot: LiteralSlot | null = null;
   constructor(readonly kind: PatternKind, readonly lines: number, readonly source: string) {
     this.#needle = unescapeSubStr(source);
     this.#negated = kind === "NSubStr";
@@ -304,9 +315,9 @@ class SubStrPattern implements Pattern {
       : undefined;
   }
   match(input: PatternInput): MatchData | null {
-    const id = this.literalId;
-    const found = id >= 0 && input.hasLiteral !== undefined
-      ? input.hasLiteral(id)
+    const slot = this.literalSlot;
+    const found = slot !== null && slot.scan === input.literalScan
+      ? input.hasLiteral!(slot.id)
       : input.joined(this.lines).includes(this.#needle);
     return found !== this.#negated ? NO_VARS : null;
   }
@@ -331,7 +342,7 @@ class RegExpPattern implements Pattern {
   get literal(): string | undefined {
     return this.lines === 1 ? this.#literal : undefined;
   }
-  literalId = -1;
+  literalSlot: LiteralSlot | null = null;
   constructor(
     readonly lines: number,
     readonly source: string,
@@ -345,10 +356,10 @@ class RegExpPattern implements Pattern {
     this.#grams = literal !== undefined && lines === 1 ? literalGrams(literal) : undefined;
   }
   match(input: PatternInput): MatchData | null {
-    const id = this.literalId;
+    const slot = this.literalSlot;
     let subject: string;
-    if (id >= 0 && input.hasLiteral !== undefined) {
-      if (!input.hasLiteral(id)) return null;
+    if (slot !== null && slot.scan === input.literalScan) {
+      if (!input.hasLiteral!(slot.id)) return null;
       subject = input.joined(this.lines);
     } else {
       const grams = this.#grams;
