@@ -9,6 +9,7 @@
  */
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { OpHarness, T0 } from "./helpers/op_harness.ts";
+import type { PairOperation } from "../src/engine/operations/pair.ts";
 
 const t = (s: number) => String(T0 + s);
 
@@ -150,6 +151,48 @@ window=0
     h.feed(1000, "close all");
     assertEquals(h.take(), ["closed c", "closed a", "closed b"]);
     assertEquals(h.store.size, 0);
+  } finally {
+    h.close();
+  }
+});
+
+Deno.test("Pair: an operation keeps only the first-match variables desc2 and action2 use", () => {
+  const h = new OpHarness(`
+type=Pair
+ptype=RegExp
+pattern=open (\\S+) (?<user>\\S+) (\\S+) (\\S+)
+desc=pair $1
+action=none
+ptype2=RegExp
+pattern2=close $1
+desc2=%1 %+{user} %{4}
+action2=write @OUT %s / $0 / %0 / %+{_inputsrc}
+
+type=Pair
+ptype=RegExp
+pattern=begin (\\S+) (\\S+)
+desc=session $1
+action=none
+ptype2=SubStr
+pattern2=end
+desc2=$2 ended
+action2=write @OUT %s ($1)
+`);
+  try {
+    h.feed(0, "open a bob c d");
+    h.feed(0, "begin s1 alice");
+    const kept = h.store.all().map((o) => (o as PairOperation).first!);
+    // %0, %1, %4 and %+{user} of the first rule's first match; $1 and $2 of the second's
+    assertEquals([...kept[0].groups], ["open a bob c d", "a", undefined, undefined, "d"]);
+    assertEquals(kept[0].names, { user: "bob", _inputsrc: "-" });
+    assertEquals([...kept[1].groups], [undefined, "s1", "alice"]);
+    assertEquals(kept[1].names, {});
+    h.feed(1, "close a");
+    h.feed(1, "end");
+    assertEquals(h.take(), [
+      "a bob d / close a / open a bob c d / -",
+      "alice ended (s1)",
+    ]);
   } finally {
     h.close();
   }

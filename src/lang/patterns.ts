@@ -292,8 +292,9 @@ export function compilePatternTemplate(
       const re = t.instantiate(values);
       if (re === undefined) return undefined;
       const literal = requiredLiteral(text);
+      // instances are many (one per operation): no 4-grams, the substring search decides
       return kind === "RegExp"
-        ? new RegExpPattern(lines, text, re, varmap, literal)
+        ? new RegExpPattern(lines, text, re, varmap, literal, false)
         : new NRegExpPattern(lines, text, re, literal);
     },
   };
@@ -349,11 +350,14 @@ class RegExpPattern implements Pattern {
     re: CompiledPerlRegex,
     varmap: VarMap | undefined,
     literal: string | undefined,
+    withGrams = true,
   ) {
     this.#re = re;
     this.#varmap = varmap;
     this.#literal = literal;
-    this.#grams = literal !== undefined && lines === 1 ? literalGrams(literal) : undefined;
+    this.#grams = withGrams && literal !== undefined && lines === 1
+      ? literalGrams(literal)
+      : undefined;
   }
   match(input: PatternInput): MatchData | null {
     const slot = this.literalSlot;

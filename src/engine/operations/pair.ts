@@ -36,6 +36,7 @@ import {
 import type { BoundActions, Engine } from "../engine.ts";
 import type { EventContext } from "../event.ts";
 import { bindList } from "./counting.ts";
+import { keptMatch } from "./snapshot.ts";
 import { Operation, operationStore } from "./store.ts";
 
 /** A Pair or PairWithWindow operation. */
@@ -199,6 +200,16 @@ function quoteOrUndef(v: string | undefined): string | undefined {
   return v === undefined ? undefined : quotemeta(v);
 }
 
+/**
+ * What an operation keeps of its first match: the variables desc2 and
+ * action2 refer to (all of it when context2 is set: its operands are
+ * substituted from raw text at run time).
+ */
+function keptFirst(rule: Rule, first: MatchData | null): MatchData | null {
+  if (first === null || rule.second!.context !== undefined) return first;
+  return keptMatch(rule.second!, [rule.desc2, rule.action2], first);
+}
+
 /** Processor of Pair and PairWithWindow rules. */
 export function processPair(engine: Engine, rule: Rule, ev: EventContext): Continue | null {
   const main = rule.main!;
@@ -218,7 +229,7 @@ export function processPair(engine: Engine, rule: Rule, ev: EventContext): Conti
       rule,
       desc,
       now,
-      vars,
+      keptFirst(rule, vars),
       pattern2For(engine, rule, vars),
       withWindow ? action : undefined,
     );

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { MatchData } from "../../lang/patterns.ts";
 import type { BindSources, MatchValues, Template, VarRef } from "../../lang/template.ts";
 
 /** The match variable references of some action lists. */
@@ -126,4 +127,28 @@ export function savedSources(
     out.cache = (e, name) => cached.get(`${e}\u0000${name}`);
   }
   return out;
+}
+
+/**
+ * A copy of match `m` with only the variables `lists` refer to (`$N`,
+ * `%N`, `$+{name}`, `%+{name}`), for operations that keep a match to bind
+ * later lists against (Pair's first match). `key` as for savedSources.
+ */
+export function keptMatch(key: object, lists: readonly unknown[], m: MatchData): MatchData {
+  const n = needs(key, lists);
+  const indexes: number[] = [];
+  const names: Record<string, string | undefined> = {};
+  const addNum = (k: string) => {
+    if (/^(0|[1-9][0-9]*)$/.test(k)) indexes.push(+k);
+  };
+  for (const k of n.nums) addNum(k);
+  for (const k of n.pnums) addNum(k);
+  for (const name of [...n.named, ...n.pnamed]) {
+    if (/^[0-9]/.test(name)) addNum(name);
+    else names[name] = m.names[name];
+  }
+  const groups = new Array<string | undefined>(indexes.length === 0 ? 0 : Math.max(...indexes) + 1)
+    .fill(undefined);
+  for (const i of indexes) groups[i] = m.groups[i];
+  return new MatchData(groups, names);
 }

@@ -104,22 +104,39 @@ function wrap(
   names: string[],
   namedList: [string, number[]][],
 ): CompiledPerlRegex {
-  const exec = (subject: string): PerlRegexMatch | null => {
-    const m = regex.exec(subject);
+  return new Compiled(regex, source, groupCount, identity, perlToJs, names, namedList);
+}
+
+/** A compiled pattern: methods on the prototype, so an instance is small (Pair makes many). */
+class Compiled implements CompiledPerlRegex {
+  constructor(
+    readonly regex: RegExp,
+    readonly source: string,
+    readonly groupCount: number,
+    readonly identity: boolean,
+    readonly perlToJs: number[][],
+    readonly names: string[],
+    readonly namedList: [string, number[]][],
+  ) {}
+
+  exec(subject: string): PerlRegexMatch | null {
+    const m = this.regex.exec(subject);
     if (m === null) return null;
+    const groupCount = this.groupCount;
     let out: (string | undefined)[];
-    if (identity) out = m as unknown as (string | undefined)[];
+    if (this.identity) out = m as unknown as (string | undefined)[];
     else {
       out = new Array(groupCount + 1);
       out[0] = m[0];
       for (let n = 1; n <= groupCount; n++) {
-        const l = perlToJs[n];
+        const l = this.perlToJs[n];
         let v: string | undefined;
         for (let k = 0; k < l.length && v === undefined; k++) v = m[l[k]];
         out[n] = v;
       }
     }
     let named: Record<string, string | undefined> | null = null;
+    const namedList = this.namedList;
     if (namedList.length > 0) {
       named = {};
       for (const [name, perls] of namedList) {
@@ -129,13 +146,9 @@ function wrap(
       }
     }
     return { groups: out, named };
-  };
-  return {
-    source,
-    regex,
-    groupCount,
-    names,
-    exec,
-    test: (subject) => regex.test(subject),
-  };
+  }
+
+  test(subject: string): boolean {
+    return this.regex.test(subject);
+  }
 }
