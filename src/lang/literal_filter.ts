@@ -99,6 +99,8 @@ export class LiteralScan {
 
   /** Makes the scan describe `line` (rescanned only when the line changed). */
   ensure(line: string): this {
+    // generation stamps as in GramIndex, written out on purpose: a shared
+    // helper object for them measured ~10% slower on medium.sec
     if (line === this.#line) return this;
     this.#line = line;
     let gen = ++this.#gen;
