@@ -129,26 +129,46 @@ export function savedSources(
   return out;
 }
 
+/** What keptMatch copies for a set of lists: group indexes and names. */
+interface Kept {
+  readonly indexes: readonly number[];
+  readonly length: number;
+  readonly names: readonly string[];
+}
+
+const keptOf = new WeakMap<object, Kept>();
+
+function kept(key: object, lists: readonly unknown[]): Kept {
+  let k = keptOf.get(key);
+  if (k === undefined) {
+    const n = needs(key, lists);
+    const indexes: number[] = [];
+    const names: string[] = [];
+    const addNum = (s: string) => {
+      if (/^(0|[1-9][0-9]*)$/.test(s)) indexes.push(+s);
+    };
+    for (const s of [...n.nums, ...n.pnums]) addNum(s);
+    for (const name of [...n.named, ...n.pnamed]) {
+      if (/^[0-9]/.test(name)) addNum(name);
+      else names.push(name);
+    }
+    const length = indexes.length === 0 ? 0 : Math.max(...indexes) + 1;
+    keptOf.set(key, k = { indexes, length, names });
+  }
+  return k;
+}
+
 /**
  * A copy of match `m` with only the variables `lists` refer to (`$N`,
  * `%N`, `$+{name}`, `%+{name}`), for operations that keep a match to bind
- * later lists against (Pair's first match). `key` as for savedSources.
+ * later lists against (Pair's first match). `key` as for savedSources;
+ * what to copy is worked out once per key.
  */
 export function keptMatch(key: object, lists: readonly unknown[], m: MatchData): MatchData {
-  const n = needs(key, lists);
-  const indexes: number[] = [];
+  const k = kept(key, lists);
+  const groups = new Array<string | undefined>(k.length).fill(undefined);
+  for (const i of k.indexes) groups[i] = m.groups[i];
   const names: Record<string, string | undefined> = {};
-  const addNum = (k: string) => {
-    if (/^(0|[1-9][0-9]*)$/.test(k)) indexes.push(+k);
-  };
-  for (const k of n.nums) addNum(k);
-  for (const k of n.pnums) addNum(k);
-  for (const name of [...n.named, ...n.pnamed]) {
-    if (/^[0-9]/.test(name)) addNum(name);
-    else names[name] = m.names[name];
-  }
-  const groups = new Array<string | undefined>(indexes.length === 0 ? 0 : Math.max(...indexes) + 1)
-    .fill(undefined);
-  for (const i of indexes) groups[i] = m.groups[i];
+  for (const name of k.names) names[name] = m.names[name];
   return new MatchData(groups, names);
 }
