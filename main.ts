@@ -7,6 +7,7 @@
  */
 import { parseCommandLine, USAGE, UsageError, VERSION_TEXT } from "./src/runtime/cli.ts";
 import { runCorrelator } from "./src/runtime/app.ts";
+import { runCtl } from "./src/runtime/ctl.ts";
 import { LogTapeLogger } from "./src/runtime/log_setup.ts";
 import {
   applyUmask,
@@ -18,6 +19,7 @@ import {
 
 /** Runs sec-ts with the given arguments; returns the exit status. */
 export async function main(args: string[]): Promise<number> {
+  if (args[0] === "ctl") return await runCtl(args.slice(1));
   let opts;
   try {
     opts = parseCommandLine(args);

@@ -391,6 +391,8 @@ sec-ts options:
   --allow-code                      allow Perl code features
   --allow-all                       all of the above
   --ctlfifo=<path>                  control FIFO
+
+sec-ts ctl [--fifo=<path>] COMMAND  send COMMAND to a running sec-ts (ctl --help)
 `;
 
 /** The sec-ts version. */

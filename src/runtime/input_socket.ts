@@ -8,8 +8,9 @@
  *     --input=unix:///run/sec/in.sock     Unix stream socket
  *     --input=unixgram:///run/sec/in.sock Unix datagram socket
  *
- * and optionally `=CONTEXT` after it, as for files. The spec as written is
- * the input's name (`$+{_inputsrc}`, `_FILE_EVENT_<name>`).
+ * and optionally `=CONTEXT` after it, as for files; `?syslog` right after the
+ * address turns syslog headers into /var/log/syslog lines (syslog_header.ts).
+ * The spec as written is the input's name (`$+{_inputsrc}`, `_FILE_EVENT_<name>`).
  *
  * Lines end at "\n" (a datagram's last line needs none). A line longer than
  * {@link MAX_LINE_BYTES} is cut to that length (the rest up to the next
@@ -39,6 +40,7 @@ import { LogLevel } from "./logger.ts";
 import { encodingOf } from "./input_lines.ts";
 import { errorText, type InputSource, type SourceEnv, type SourceInfo } from "./input_source.ts";
 import { LineSplitter, parseSocketSpec, type SocketAddress } from "./input_socket_util.ts";
+import { splitSyslogOption, syslogToTraditional } from "./syslog_header.ts";
 
 export { isSocketSpec, LineSplitter, parseSocketSpec } from "./input_socket_util.ts";
 export type { SocketAddress, SocketKind } from "./input_socket_util.ts";
@@ -72,6 +74,8 @@ export class SocketSource implements InputSource {
   /** Lines dropped because the queue was full (datagram sockets). */
   dropped = 0;
   readonly #addr: SocketAddress | null;
+  /** `?syslog`: syslog headers turned into the traditional file format (syslog_header.ts). */
+  readonly #syslog: boolean;
   readonly #env: SourceEnv;
   readonly #maxLine: number;
   readonly #maxQueued: number;
@@ -105,8 +109,10 @@ export class SocketSource implements InputSource {
     this.#maxLine = limits.maxLine ?? MAX_LINE_BYTES;
     this.#maxQueued = limits.maxQueued ?? MAX_QUEUED_BYTES;
     let addr: SocketAddress | null = null;
+    const { spec, syslog } = splitSyslogOption(name);
+    this.#syslog = syslog;
     try {
-      addr = parseSocketSpec(name);
+      addr = parseSocketSpec(spec);
     } catch (e) {
       env.logger.log(LogLevel.error, `Can't open input ${name} (${(e as Error).message})`);
     }
@@ -252,6 +258,7 @@ export class SocketSource implements InputSource {
   }
 
   #push = (line: string): void => {
+    if (this.#syslog) line = syslogToTraditional(line);
     this.#queue.push(line);
     this.#queuedBytes += line.length + 1;
   };

@@ -114,15 +114,49 @@ function findConfig(): string | undefined {
   }
 }
 
-/** The command line that runs this program again with `args`. */
+/**
+ * Deno's own flags of this process (between `deno` and the main module), read
+ * from /proc/self/cmdline, or undefined when they cannot be told apart from
+ * `args`. Config flags are left out (a relative path would not survive the
+ * change to /; selfCommand adds an absolute one).
+ */
+function ownDenoFlags(args: string[]): string[] | undefined {
+  let argv: string[];
+  try {
+    argv = Deno.readTextFileSync("/proc/self/cmdline").split("\0");
+  } catch {
+    return undefined;
+  }
+  if (argv[argv.length - 1] === "") argv.pop();
+  const n = argv.length - args.length - 1; // index of the main module
+  if (n < 1 || args.some((a, i) => argv[n + 1 + i] !== a)) return undefined;
+  const flags: string[] = [];
+  for (let i = 1; i < n; i++) {
+    const f = argv[i];
+    if (f === "--config" || f === "-c") i++;
+    else if (!f.startsWith("--config=") && !/^-c./.test(f)) flags.push(f);
+  }
+  return flags;
+}
+
+/**
+ * The command line that runs this program again with `args`: a compiled
+ * binary runs itself; under `deno run` (main.ts or the bundle) Deno is run
+ * with this process's own flags (so a launcher's --cached-only,
+ * --unstable-net, --no-config carry over) and the main module's absolute path.
+ */
 export function selfCommand(args: string[]): [string, string[]] {
   const exe = Deno.execPath();
   const main = Deno.mainModule;
-  if (main.includes("deno-compile-") || !main.startsWith("file:")) return [exe, args];
-  const flags = ["run", "-A"];
-  const config = findConfig();
-  if (config !== undefined) flags.push("--config", config);
-  if ("listenDatagram" in Deno) flags.push("--unstable-net");
+  if (Deno.build.standalone || main.includes("deno-compile-") || !main.startsWith("file:")) {
+    return [exe, args];
+  }
+  const flags = ownDenoFlags(args) ?? ["run", "-A"];
+  if (!flags.includes("--no-config")) {
+    const config = findConfig();
+    if (config !== undefined) flags.push("--config", config);
+  }
+  if ("listenDatagram" in Deno && !flags.includes("--unstable-net")) flags.push("--unstable-net");
   return [exe, [...flags, fromFileUrl(main), ...args]];
 }
 

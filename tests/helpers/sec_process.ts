@@ -17,15 +17,29 @@ export class SecProcess {
   #partial = "";
   #done: Promise<void>;
 
-  /** Starts `deno run -A [denoFlags] main.ts args` in `cwd`. */
-  constructor(args: string[], options: { cwd?: string; denoFlags?: string[] } = {}) {
-    this.child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", ...(options.denoFlags ?? []), MAIN, ...args],
+  /**
+   * Starts `deno run -A [denoFlags] main.ts args` in `cwd`, or `program args`
+   * when `program` is given (a built release's sec-ts).
+   */
+  constructor(
+    args: string[],
+    options: {
+      cwd?: string;
+      denoFlags?: string[];
+      program?: string;
+      env?: Record<string, string>;
+    } = {},
+  ) {
+    const [cmd, argv] = options.program !== undefined
+      ? [options.program, args]
+      : [Deno.execPath(), ["run", "-A", ...(options.denoFlags ?? []), MAIN, ...args]];
+    this.child = new Deno.Command(cmd, {
+      args: argv,
       cwd: options.cwd,
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
-      env: { SEC_TS_LOG_STDERR: "1" },
+      env: { SEC_TS_LOG_STDERR: "1", ...options.env },
     }).spawn();
     const out = this.#collect(this.child.stdout, (t) => {
       const parts = (this.#partial + t).split("\n");
