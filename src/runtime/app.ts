@@ -174,7 +174,8 @@ export async function runCorrelator(
     let line;
     engineClock.refresh();
     actionRuntime.deliver(engine);
-    while ((line = inputs.nextLine()) !== null) {
+    // a command queued before a line arrived is carried out before that line
+    while (!control.pending && (line = inputs.nextLine()) !== null) {
       engine.processLine(line.text, line.source, line.context);
       actionRuntime.deliver(engine); // child output and exits, as SEC checks children after each line
       if (control.pending) break;
