@@ -31,6 +31,11 @@ Deno.test("RFC 5424: time as sent, host, app[procid]:, structured data and BOM d
   );
   eq(conv("<13>1 2026-03-04T05:06:07Z h - - - - bare"), "Mar  4 05:06:07 h bare");
   eq(conv("<13>1 - h app 9 - -"), "Dec  2 04:41:07 h app[9]: ");
+  // relayed RFC 3164 messages keep their leading space: not doubled
+  eq(
+    conv("<13>1 2026-12-02T04:41:00+00:00 h sshd 42 - -  recipe"),
+    "Dec  2 04:41:00 h sshd[42]: recipe",
+  );
   eq(
     conv("<13>1 2026-12-02T04:41:00Z h app 9 - - \uFEFFsp  aces "),
     "Dec  2 04:41:00 h app[9]: sp  aces ",

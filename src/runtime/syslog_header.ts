@@ -90,9 +90,14 @@ function skipStructuredData(s: string): string | null {
   return i === 0 ? null : s.slice(i);
 }
 
-/** The message after a space (a missing message is empty); BOM removed. */
+/**
+ * The message after its separating space, BOM removed, with one space in
+ * front unless it starts with one (rsyslog's `sp-if-no-1st-sp`: RFC 3164
+ * messages relayed as RFC 5424 keep their leading space).
+ */
 function message(rest: string): string {
-  return (rest.startsWith(" ") ? rest.slice(1) : rest).replace(BOM, "");
+  const msg = (rest.startsWith(" ") ? rest.slice(1) : rest).replace(BOM, "");
+  return msg.startsWith(" ") ? msg : ` ${msg}`;
 }
 
 /** Converts an RFC 5424 line (after `<PRI>1 `); null when it is malformed. */
@@ -114,8 +119,8 @@ function fromRfc5424(s: string, now: () => number): string | null {
   const [, host, app, procid] = f;
   const msg = skipStructuredData(rest.slice(f[0].length));
   if (msg === null) return null;
-  const tag = app === "-" ? "" : procid === "-" ? `${app}: ` : `${app}[${procid}]: `;
-  return `${time} ${host} ${tag}${message(msg)}`;
+  const tag = app === "-" ? "" : procid === "-" ? ` ${app}:` : ` ${app}[${procid}]:`;
+  return `${time} ${host}${tag}${message(msg)}`;
 }
 
 /** Converts an RFC 3164 line (after `<PRI>`). */
