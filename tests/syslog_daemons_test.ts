@@ -53,8 +53,42 @@ async function setUp(protoTransport: "tcp" | "udp"): Promise<Setup> {
   return { dir, program: r.program, out: r.out, sec, trad, proto };
 }
 
+/** Process IDs whose command line contains `text`. */
+function processesWith(text: string): number[] {
+  const pids: number[] = [];
+  for (const e of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(e.name)) continue;
+    try {
+      if (Deno.readTextFileSync(`/proc/${e.name}/cmdline`).includes(text)) {
+        pids.push(Number(e.name));
+      }
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}
+
+/**
+ * Stops the daemon; the sec-ts it started must end with it (it reads
+ * standard input with --notail and gets EOF or SIGTERM). Returns the
+ * leftovers (killed).
+ */
+async function stopDaemon(s: Setup, daemon: SyslogDaemon): Promise<number[]> {
+  await daemon.stop();
+  const marker = `--conf=${s.dir}/pipe.sec`;
+  const stop = performance.now() + 10000;
+  let left = processesWith(marker);
+  while (left.length > 0 && performance.now() < stop) {
+    await new Promise((r) => setTimeout(r, 50));
+    left = processesWith(marker);
+  }
+  for (const pid of left) Deno.kill(pid, "SIGKILL");
+  return left;
+}
+
 async function tearDown(s: Setup, daemon: SyslogDaemon | undefined): Promise<void> {
-  await daemon?.stop();
+  if (daemon) await stopDaemon(s, daemon);
   await s.sec.stop();
   Deno.removeSync(s.dir, { recursive: true });
   Deno.removeSync(s.out, { recursive: true });
@@ -128,11 +162,12 @@ action(type="omfwd" target="127.0.0.1" port="${s.trad}" protocol="udp"
 action(type="omfwd" target="127.0.0.1" port="${s.proto}" protocol="tcp"
        template="RSYSLOG_SyslogProtocol23Format")
 # recipe 3: a sec-ts of its own reading standard input
-action(type="omprog" template="RSYSLOG_TraditionalFileFormat"
-       binary="${s.program} --conf=${s.dir}/pipe.sec --input=- --allow-write=${s.dir}")
+action(type="omprog" template="RSYSLOG_TraditionalFileFormat" signalOnClose="on"
+       binary="${s.program} --conf=${s.dir}/pipe.sec --input=- --notail --allow-write=${s.dir}")
 `,
     );
     sameLine(await deliver(s, daemon, input, true));
+    deepStrictEqual(await stopDaemon(s, daemon), [], "the piped sec-ts ends with rsyslog");
   } finally {
     await tearDown(s, daemon);
   }
@@ -156,12 +191,14 @@ destination d_trad { network("127.0.0.1" port(${s.trad}) transport("udp") templa
 destination d_proto { syslog("127.0.0.1" port(${s.proto}) transport("udp")); };
 # recipe 3: a sec-ts of its own reading standard input
 destination d_pipe {
-  program("${s.program} --conf=${s.dir}/pipe.sec --input=- --allow-write=${s.dir}" template(t_trad));
+  program("${s.program} --conf=${s.dir}/pipe.sec --input=- --notail --allow-write=${s.dir}"
+          template(t_trad));
 };
 log { source(s_net); destination(d_trad); destination(d_proto); destination(d_pipe); };
 `,
     );
     sameLine(await deliver(s, daemon, input, false));
+    deepStrictEqual(await stopDaemon(s, daemon), [], "the piped sec-ts ends with syslog-ng");
   } finally {
     await tearDown(s, daemon);
   }
