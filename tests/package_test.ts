@@ -70,6 +70,14 @@ Deno.test("release layout: launcher, bundle, units, snippets, man page, tarball"
     ok(help.stdout.includes("--ctlfifo") && help.stdout.includes("sec-ts ctl"), help.stdout);
     const ctlHelp = await runProgram(r.program, ["ctl", "--help"]);
     ok(ctlHelp.stdout.includes("softrestart"), ctlHelp.stdout);
+    // the manual page documents every option --help lists
+    const man = Deno.readTextFileSync(`${r.dir}/root/usr/local/share/man/man1/sec-ts.1`)
+      .replaceAll("\\-", "-").replace(/\\f[BIRP]/g, "");
+    const opts: string[] = help.stdout.match(/--[a-z][a-z0-9-]*/g) ?? [];
+    for (const opt of opts) {
+      if (opt.startsWith("--no") && opts.includes(`--${opt.slice(4)}`)) continue; // --noX: SEC's rule
+      ok(man.includes(opt), `sec-ts.1 lacks ${opt}`);
+    }
   } finally {
     Deno.removeSync(r.out, { recursive: true });
   }
