@@ -8,10 +8,20 @@
 import * as dgram from "node:dgram";
 import { buildRelease, type ReleaseResult } from "../../tools/release.ts";
 
-/** Builds a bundle release into a fresh temporary directory (removed by the caller). */
+/**
+ * True when the tests run against a compiled binary: SEC_TS_RELEASE_COMPILE=1
+ * (this machine) or a target triple. `deno compile` downloads the Deno
+ * runtime, so this works only where dl.deno.land is reachable:
+ *
+ *     SEC_TS_RELEASE_COMPILE=1 deno test -A tests/package_test.ts tests/systemd_units_test.ts
+ */
+export const COMPILED: string | undefined = Deno.env.get("SEC_TS_RELEASE_COMPILE") || undefined;
+
+/** Builds a release (bundle, or binary with COMPILED) into a fresh temporary directory. */
 export async function tempRelease(tar = false): Promise<ReleaseResult & { out: string }> {
   const out = Deno.makeTempDirSync({ prefix: "sec-ts-release-" });
-  const r = await buildRelease({ out, tar });
+  const compile = COMPILED === undefined ? undefined : COMPILED === "1" ? true : COMPILED;
+  const r = await buildRelease({ out, tar, compile });
   return { ...r, out };
 }
 
