@@ -99,3 +99,15 @@ export function runCalendars(engine: Engine, now: number): void {
     }
   }
 }
+
+const hasCalendar = new WeakMap<readonly unknown[], boolean>();
+
+/** When runCalendars may next have work: the next minute when some rule is a Calendar rule. */
+export function nextCalendarTime(engine: Engine, now: number): number {
+  let has = hasCalendar.get(engine.files);
+  if (has === undefined) {
+    has = engine.files.some((f) => f.rules.some((r) => r.type === "Calendar"));
+    hasCalendar.set(engine.files, has);
+  }
+  return has ? (Math.floor(now / 60) + 1) * 60 : Infinity;
+}
