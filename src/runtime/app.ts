@@ -172,7 +172,7 @@ export async function runCorrelator(
   const timed = eventTimeOf(opts, eventClock, engineClock, logger, startUp);
   const testClock = testClockOf(opts, timed);
   if (timed === undefined) startUp(engine);
-  else if (testClock !== undefined) timed.start(engine);
+  else if (testClock !== undefined && opts.eventTime === undefined) timed.start(engine);
   const cleantime = Math.max(0, opts.cleantime);
   const tickIfDue = () => {
     const now = engine.now();
@@ -189,9 +189,8 @@ export async function runCorrelator(
     actionRuntime.deliver(engine);
     while ((line = inputs.nextLine()) !== null) {
       if (timed !== undefined) {
-        if (testClock !== undefined) {
-          if ((line = testClock.filter(line)) === null) break;
-        } else if (!timed.beforeLine(engine, line)) continue;
+        if (testClock !== undefined && (line = testClock.filter(line)) === null) break;
+        if (!timed.beforeLine(engine, line)) continue;
       }
       engine.processLine(line.text, line.source, line.context);
       actionRuntime.deliver(engine); // child output and exits, as SEC checks children after each line

@@ -46,7 +46,7 @@ export class EventTime {
   older = 0;
   /** Lines without a parsable timestamp. */
   unparsable = 0;
-  readonly #parser: TimestampParser;
+  readonly #parser: TimestampParser | undefined;
   readonly #cached: CachedClock;
   readonly #step: number;
   readonly #logger: Logger;
@@ -61,7 +61,7 @@ export class EventTime {
    * first timer check) once the clock is set.
    */
   constructor(
-    parser: TimestampParser,
+    parser: TimestampParser | undefined,
     clock: VirtualClock,
     cached: CachedClock,
     cleantime: number,
@@ -87,6 +87,7 @@ export class EventTime {
    * (no timestamp seen yet); the caller then skips it.
    */
   beforeLine(engine: Engine, line: InputLine): boolean {
+    if (this.#parser === undefined) return true;
     const t = this.#parser.parse(line.text);
     if (t !== t) {
       if (!this.#started) {
@@ -163,9 +164,6 @@ function iso(t: number): string {
   return new Date(t * 1000).toString().slice(4, 24);
 }
 
-/** Never finds a timestamp (--test-clock: time moves by `@sleep` lines only). */
-const NO_TIMESTAMPS: TimestampParser = { parse: () => NaN };
-
 /**
  * The EventTime for --event-time or --test-clock, moving `clock` (the inner
  * clock of `cached`), or undefined when the clock is the wall clock.
@@ -178,6 +176,7 @@ export function eventTimeOf(
   onStart: (engine: Engine) => void,
 ): EventTime | undefined {
   if (clock === undefined) return undefined;
-  const parser = opts.eventTime !== undefined ? timestampParser(opts.eventTime) : NO_TIMESTAMPS;
+  // --test-clock alone: time moves by `@sleep` lines only
+  const parser = opts.eventTime !== undefined ? timestampParser(opts.eventTime) : undefined;
   return new EventTime(parser, clock, cached, opts.cleantime, logger, onStart);
 }

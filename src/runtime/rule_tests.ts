@@ -128,7 +128,10 @@ export async function runTestCase(
   const work = await Deno.makeTempDir({ prefix: `sec-ts-test-${c.name}-` });
   try {
     for (const e of readdirSync(c.dir)) {
-      if (!META.has(e)) cpSync(join(c.dir, e), join(work, e), { recursive: true });
+      // symbolic links (to the rule files under test, say) are copied as what they point to
+      if (!META.has(e)) {
+        cpSync(join(c.dir, e), join(work, e), { recursive: true, dereference: true });
+      }
     }
     const argv = [...command, "--test-clock", ...c.confs.map((f) => `--conf=${f}`)];
     if (!c.args.some((a) => a.startsWith("--input"))) argv.push("--input=-");

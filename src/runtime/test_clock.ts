@@ -80,6 +80,7 @@ export class TestClock {
     outputs: { flush(): void },
   ): Promise<void> {
     this.sleeping = false;
+    this.#timed.start(engine); // with --event-time, when no timestamp came yet
     const seconds = this.#seconds;
     const deadline = performance.now() + seconds * 1000;
     await this.#settle(engine, inputs, runtime, outputs, deadline);
@@ -103,7 +104,9 @@ export class TestClock {
       let line;
       while ((line = inputs.nextLine()) !== null) {
         const l = this.filter(line);
-        if (l !== null) engine.processLine(l.text, l.source, l.context);
+        if (l !== null && this.#timed.beforeLine(engine, l)) {
+          engine.processLine(l.text, l.source, l.context);
+        }
         runtime.deliver(engine);
         n++;
       }

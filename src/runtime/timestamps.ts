@@ -93,14 +93,17 @@ export class YearGuess {
   #year = -1;
   #last = NaN;
   readonly #wallNow: () => number;
+  readonly #first: number | undefined;
 
-  /** `wallNow`: the wall clock in seconds. */
-  constructor(wallNow: () => number) {
+  /** `wallNow`: the wall clock in seconds; `firstYear`: the first timestamp's year, when known. */
+  constructor(wallNow: () => number, firstYear?: number) {
     this.#wallNow = wallNow;
+    this.#first = firstYear;
   }
 
   /** The time of the fields with the year guessed; `at(year)` computes the time for a year. */
   resolve(at: (year: number) => number): number {
+    if (this.#year < 0 && this.#first !== undefined) this.#year = this.#first;
     if (this.#year < 0) {
       const now = this.#wallNow();
       let y = new Date(now * 1000).getFullYear();
@@ -132,9 +135,9 @@ export class SyslogParser implements TimestampParser {
   #minuteKey = -1;
   #minuteTime = 0;
 
-  /** `wallNow` is used to guess the year of the first timestamp. */
-  constructor(wallNow: () => number = () => Date.now() / 1000) {
-    this.#years = new YearGuess(wallNow);
+  /** `wallNow` is used to guess the year of the first timestamp, unless `firstYear` gives it. */
+  constructor(wallNow: () => number = () => Date.now() / 1000, firstYear?: number) {
+    this.#years = new YearGuess(wallNow, firstYear);
   }
 
   /** See TimestampParser. */
@@ -327,15 +330,15 @@ export class RegexParser implements TimestampParser {
   #lastText = "\0";
   #lastTime = NaN;
 
-  /** Checks that the expression has the groups it needs. */
-  constructor(re: RegExp, wallNow: () => number = () => Date.now() / 1000) {
+  /** Checks that the expression has the groups it needs; `firstYear` as for SyslogParser. */
+  constructor(re: RegExp, wallNow: () => number = () => Date.now() / 1000, firstYear?: number) {
     const src = re.source;
     const has = (g: string) => src.includes(`(?<${g}>`);
     if (!has("epoch") && !(has("day") && (has("month") || has("mon")))) {
       throw new Error("the expression needs named groups day and month (or mon), or epoch");
     }
     this.#re = re;
-    this.#years = new YearGuess(wallNow);
+    this.#years = new YearGuess(wallNow, firstYear);
   }
 
   /** See TimestampParser. */
@@ -391,16 +394,21 @@ export class RegexParser implements TimestampParser {
 /**
  * The parser for an --event-time value: a built-in format name,
  * `regex:EXPRESSION` (named groups, see RegexParser; not anchored), or a
- * strftime-style pattern containing `%` (anchored at the line start).
+ * strftime-style pattern containing `%` (anchored at the line start);
+ * optionally followed by `,year=YYYY`: the year of the first timestamp of
+ * formats without a year (default: guessed from the wall clock).
  * Throws an Error saying what is wrong.
  */
 export function timestampParser(
-  format: string,
+  value: string,
   wallNow: () => number = () => Date.now() / 1000,
 ): TimestampParser {
+  const y = /,year=(\d{4})$/.exec(value);
+  const format = y ? value.slice(0, y.index) : value;
+  const year = y ? parseInt(y[1], 10) : undefined;
   switch (format) {
     case "syslog":
-      return new SyslogParser(wallNow);
+      return new SyslogParser(wallNow, year);
     case "rfc5424":
       return new Rfc5424Parser();
     case "iso8601":
@@ -415,9 +423,9 @@ export function timestampParser(
     } catch (e) {
       throw new Error(`bad regular expression: ${(e as Error).message}`);
     }
-    return new RegexParser(re, wallNow);
+    return new RegexParser(re, wallNow, year);
   }
-  if (format.includes("%")) return new RegexParser(strftimeToRegex(format), wallNow);
+  if (format.includes("%")) return new RegexParser(strftimeToRegex(format), wallNow, year);
   throw new Error(
     `unknown format "${format}" (${
       EVENT_TIME_FORMATS.join(", ")
