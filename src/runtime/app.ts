@@ -145,6 +145,7 @@ export async function runCorrelator(
     engine,
     loadFiles: (names) => loadRuleFiles(names.map(globLiteral), loadOptions, logger, mode),
     buildEngine,
+    now: eventClock === undefined ? undefined : () => Math.floor(eventClock.now()),
   });
   let ctlfifo: ControlFifo | undefined;
   if (opts.ctlfifo !== undefined) {
