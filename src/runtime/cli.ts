@@ -416,7 +416,16 @@ sec-ts options:
                                     (used by "sec-ts test")
 
 Subcommands:
-  sec-ts test <case dir> ...        run rule test cases in virtual time (see README)
+  sec-ts test [--jobs=N] [<option> ...] <case dir> ...
+                                    run rule test cases (conformance case format: *.sec,
+                                    input with "@sleep N", args, linger, expected) in
+                                    virtual time; PASS/FAIL per case, exit 0 when all pass
+
+Examples:
+  sec-ts --conf=rules/sshd.sec --input=rules/sshd-week.log --notail \\
+         --event-time=syslog,year=2026      a week of sshd logs replayed in a second, alerts
+                                            stamped (%t) with the time they happened
+  sec-ts test rules/tests/*                 run the rule tests in rules/tests
 `;
 
 /** The sec-ts version. */
