@@ -204,3 +204,28 @@ Deno.test("event time: a bad format is a usage error", async () => {
   assertEquals(r.code, 1);
   assertEquals(/Invalid --event-time: unknown format "nonsense"/.test(r.err), true, r.err);
 });
+
+Deno.test("event time: Calendar rules run every minute crossed; with a context, as soon as it exists", async () => {
+  const rules = `type=Calendar
+time=* * * * *
+desc=cal
+action=write - %u minute
+
+type=Calendar
+time=* * * * *
+context=ON
+desc=cal
+action=write - %u minute with context
+
+type=Single
+ptype=RegExp
+pattern=on
+desc=on
+action=create ON
+`;
+  const r = await run("100 x\n130 on\n200 x\n", rules, ["--event-time=epoch"]);
+  assertEquals(
+    r.out,
+    "100 minute\n120 minute\n131 minute with context\n180 minute\n180 minute with context\n",
+  );
+});
