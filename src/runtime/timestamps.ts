@@ -51,6 +51,38 @@ function two(s: string, i: number): number {
 }
 
 /**
+ * The first `n` characters of the last line that parsed, kept as char
+ * codes: comparing them (last first: the seconds change most often) is
+ * cheaper than String.prototype.startsWith, which does not inline.
+ */
+class Prefix {
+  readonly #codes: Int32Array;
+  readonly #n: number;
+  #valid = false;
+
+  /** Remembers prefixes of `n` characters. */
+  constructor(n: number) {
+    this.#n = n;
+    this.#codes = new Int32Array(n);
+  }
+
+  /** True when `line` starts with the remembered prefix. */
+  matches(line: string): boolean {
+    if (!this.#valid || line.length < this.#n) return false;
+    const c = this.#codes;
+    for (let i = this.#n - 1; i >= 0; i--) if (line.charCodeAt(i) !== c[i]) return false;
+    return true;
+  }
+
+  /** Remembers the prefix of `line` (at least n characters long). */
+  set(line: string): void {
+    const c = this.#codes;
+    for (let i = 0; i < this.#n; i++) c[i] = line.charCodeAt(i);
+    this.#valid = true;
+  }
+}
+
+/**
  * Converts calendar fields to seconds since the Epoch, local time when
  * `offset` is undefined, else UTC minus `offset` seconds; remembers the
  * last minute so that a minute of lines costs one Date computation.
@@ -128,7 +160,7 @@ export class YearGuess {
 
 /** RFC 3164 `Mmm dd hh:mm:ss` (day space- or zero-padded) at the start of the line; year inferred. */
 export class SyslogParser implements TimestampParser {
-  #prefix = "\0";
+  readonly #prefix = new Prefix(15);
   #time = NaN;
   readonly #minutes = new MinuteCache();
   readonly #years: YearGuess;
@@ -142,7 +174,7 @@ export class SyslogParser implements TimestampParser {
 
   /** See TimestampParser. */
   parse(line: string): number {
-    if (line.startsWith(this.#prefix)) return this.#time;
+    if (this.#prefix.matches(line)) return this.#time;
     if (line.length < 15) return NaN;
     const mo = monthOf(line.charCodeAt(0), line.charCodeAt(1), line.charCodeAt(2));
     if (mo < 0 || line.charCodeAt(3) !== 32) return NaN;
@@ -157,7 +189,7 @@ export class SyslogParser implements TimestampParser {
       this.#minuteKey = key;
       this.#minuteTime = this.#years.resolve((y) => this.#minutes.local(y, mo, d, h, mi));
     }
-    this.#prefix = line.slice(0, 15);
+    this.#prefix.set(line);
     this.#time = this.#minuteTime + s;
     return this.#time;
   }
@@ -168,7 +200,7 @@ export class SyslogParser implements TimestampParser {
  * position `at` (a space instead of `T` is accepted); no zone = local time.
  */
 export class IsoParser implements TimestampParser {
-  #prefix = "\0";
+  readonly #prefix = new Prefix(19);
   #base = NaN;
   readonly #minutes = new MinuteCache();
 
@@ -180,7 +212,7 @@ export class IsoParser implements TimestampParser {
   /** Parses the date-time starting at index `at`. */
   parseAt(line: string, at: number): number {
     let base: number, local: number;
-    if (at === 0 && line.startsWith(this.#prefix)) {
+    if (at === 0 && this.#prefix.matches(line)) {
       base = this.#base;
       local = this.#localBase;
     } else {
@@ -199,7 +231,7 @@ export class IsoParser implements TimestampParser {
       base = this.#minutes.utc(y, mo - 1, d, h, mi) + s;
       local = this.#minutes.local(y, mo - 1, d, h, mi) + s;
       if (at === 0) {
-        this.#prefix = line.slice(0, 19);
+        this.#prefix.set(line);
         this.#base = base;
         this.#localBase = local;
       }
