@@ -102,6 +102,20 @@ for (const c of cases) {
   });
 }
 
+const strftime = cases.find((c) => c.name === "strftime");
+if (strftime !== undefined) {
+  Deno.test("event time: the strftime case replayed with the same format as regex:", async () => {
+    const format = "regex:^(?<day>\\d\\d)/(?<mon>\\w{3})/(?<year>\\d{4}):(?<hour>\\d\\d):" +
+      "(?<minute>\\d\\d):(?<second>\\d\\d) (?<zone>[+-]\\d{4})";
+    const got = await replay(
+      { ...strftime, format },
+      ["--input=-"],
+      (p) => writeAll(p.stdin, strftime.lines.join("\n") + "\n"),
+    );
+    assertEquals(got, strftime.expected);
+  });
+}
+
 const syslog = cases.find((c) => c.name === "syslog");
 if (syslog !== undefined) {
   const text = syslog.lines.join("\n") + "\n";
