@@ -229,3 +229,55 @@ action=create ON
     "100 minute\n120 minute\n131 minute with context\n180 minute\n180 minute with context\n",
   );
 });
+
+Deno.test("event time: --tail on a live FIFO follows the lines' clock; older lines run at the clock's time", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const fifo = `${dir}/live.fifo`;
+    await new Deno.Command("mkfifo", { args: [fifo] }).output();
+    Deno.writeTextFileSync(
+      `${dir}/r.sec`,
+      `type=Single
+ptype=RegExp
+pattern=go
+desc=go
+action=create X 10 (write - %u expired); event 5 LATER
+
+type=Single
+ptype=RegExp
+pattern=(LATER|old)
+desc=later
+action=write - %u $1
+`,
+    );
+    const p = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", MAIN, "--conf=r.sec", `--input=${fifo}`, "--tail", "--event-time=epoch"],
+      cwd: dir,
+      env: { TZ: "UTC" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    let out = "";
+    const reading = (async () => {
+      for await (const c of p.stdout) out += new TextDecoder().decode(c);
+    })();
+    const f = await Deno.open(fifo, { write: true });
+    const send = (s: string) => f.write(new TextEncoder().encode(s));
+    const until = async (text: string) => {
+      for (let i = 0; i < 300 && !out.includes(text); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    await send("100 go\n103 x\n");
+    await send("99 old\n112 x\n");
+    await until("111 expired\n");
+    p.kill("SIGTERM");
+    await p.status;
+    await reading;
+    f.close();
+    assertEquals(out, "103 old\n105 LATER\n111 expired\n");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
