@@ -9,6 +9,7 @@ import { parseCommandLine, USAGE, UsageError, VERSION_TEXT } from "./src/runtime
 import { runCorrelator } from "./src/runtime/app.ts";
 import { runCtl } from "./src/runtime/ctl.ts";
 import { LogTapeLogger } from "./src/runtime/log_setup.ts";
+import { testCommand } from "./src/runtime/rule_tests.ts";
 import {
   applyUmask,
   checkUserGroup,
@@ -20,6 +21,7 @@ import {
 /** Runs sec-ts with the given arguments; returns the exit status. */
 export async function main(args: string[]): Promise<number> {
   if (args[0] === "ctl") return await runCtl(args.slice(1));
+  if (args[0] === "test") return await testCommand(args.slice(1));
   let opts;
   try {
     opts = parseCommandLine(args);

@@ -177,6 +177,11 @@ export class ContextStore {
     return out;
   }
 
+  /** Earliest whole second at which `expired` may return something (a lower bound), or Infinity. */
+  nextExpiry(): number {
+    return this.#heap.peekTime() + 1;
+  }
+
   /** Iterates over distinct live contexts in creation order. */
   contexts(): Context[] {
     const seen = new Set<Context>();

@@ -133,6 +133,8 @@ export class Engine {
   >();
   /** Timer hooks, run on each tick. */
   readonly timerHooks: TimerHook[] = [];
+  /** For each timer hook, when it next has work (see nextTimerTime); pushed along with the hook. */
+  readonly timerDue: ((engine: Engine, now: number) => number)[] = [];
   /** The action executor. */
   actions: ActionRunner | undefined;
   /** Arbitrary per-subsystem state (operations, outputs, children). */
@@ -482,6 +484,24 @@ export class Engine {
     }
     for (const hook of this.timerHooks) hook(this, now);
     this.drainSynthetic();
+  }
+
+  /**
+   * The earliest whole second at which tick() may have work, a lower bound
+   * (contexts, operations, delayed events, hooks); now + 1 when some hook
+   * cannot tell. Event time (runtime/event_time.ts) ticks only then.
+   */
+  nextTimerTime(): number {
+    const now = this.now();
+    if (this.timerDue.length < this.timerHooks.length) return now + 1;
+    let t = this.#delayed.length > 0 ? this.#delayed[0].time : Infinity;
+    const c = this.contexts.nextExpiry();
+    if (c < t) t = c;
+    for (const due of this.timerDue) {
+      const h = due(this, now);
+      if (h < t) t = h;
+    }
+    return t;
   }
 
   /** Runs a context's expiry action list (once) and deletes it. */

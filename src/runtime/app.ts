@@ -11,7 +11,7 @@ import type { RuleFile } from "../lang/rules.ts";
 import { type LoadOptions, loadRuleText } from "../lang/rule_compiler.ts";
 import { installOperations } from "../engine/operations/mod.ts";
 import { ActionExecutor } from "../engine/action_executor.ts";
-import { CachedClock, type Clock, SystemClock } from "../engine/clock.ts";
+import { CachedClock, type Clock, SystemClock, VirtualClock } from "../engine/clock.ts";
 import { Engine } from "../engine/engine.ts";
 import type { SecOptions } from "./cli.ts";
 import { expandGlob } from "./glob.ts";
@@ -25,6 +25,8 @@ import type { Logger } from "./logger.ts";
 import { OutputManager } from "./outputs.ts";
 import { ProcessActionRuntime } from "./action_runtime.ts";
 import * as fs from "node:fs";
+import { eventTimeOf } from "./event_time.ts";
+import { testClockOf } from "./test_clock.ts";
 
 /** Result of loading all rule files. */
 export interface LoadedRules {
@@ -94,7 +96,10 @@ export async function runCorrelator(
 
   const intcontexts = opts.intcontexts || opts.input.some((i) => i.context !== undefined);
   // the engine's clock is read once per few lines (see CachedClock); refreshed below
-  const engineClock = new CachedClock(clock);
+  const eventClock = opts.eventTime !== undefined || opts.testClock
+    ? new VirtualClock(0)
+    : undefined;
+  const engineClock = new CachedClock(eventClock ?? clock);
   /** A fresh engine for loaded rules (startup, full restart). */
   const buildEngine = (loaded: LoadedRules): Engine => {
     const bufsize = opts.bufsize > 0 ? opts.bufsize : loaded.maxLines;
@@ -140,6 +145,7 @@ export async function runCorrelator(
     engine,
     loadFiles: (names) => loadRuleFiles(names.map(globLiteral), loadOptions, logger, mode),
     buildEngine,
+    now: eventClock === undefined ? undefined : () => Math.floor(eventClock.now()),
   });
   let ctlfifo: ControlFifo | undefined;
   if (opts.ctlfifo !== undefined) {
@@ -155,15 +161,23 @@ export async function runCorrelator(
 
   // from here on, Deno permissions not granted on the command line are gone
   actionRuntime.lockDown();
-  engineClock.refresh();
-  if (opts.intevents) engine.processInternalEvent("SEC_STARTUP");
-  // timers are checked once before any input, as SEC does (Calendar rules fire at start-up)
-  engine.tick();
-  let lastTick = engine.now();
+  let lastTick = 0;
+  const startUp = (e: Engine) => {
+    engineClock.refresh();
+    if (opts.intevents) e.processInternalEvent("SEC_STARTUP");
+    // timers are checked once before any input, as SEC does (Calendar rules fire at start-up)
+    e.tick();
+    lastTick = e.now();
+  };
+  // --event-time / --test-clock: the clock follows the input (event_time.ts, test_clock.ts)
+  const timed = eventTimeOf(opts, eventClock, engineClock, logger, startUp);
+  const testClock = testClockOf(opts, timed);
+  if (timed === undefined) startUp(engine);
+  else if (testClock !== undefined && opts.eventTime === undefined) timed.start(engine);
   const cleantime = Math.max(0, opts.cleantime);
   const tickIfDue = () => {
     const now = engine.now();
-    if (now - lastTick >= cleantime) {
+    if (timed === undefined && now - lastTick >= cleantime) {
       lastTick = now;
       engine.tick();
     }
@@ -176,6 +190,10 @@ export async function runCorrelator(
     actionRuntime.deliver(engine);
     // a command queued before a line arrived is carried out before that line
     while (!control.pending && (line = inputs.nextLine()) !== null) {
+      if (timed !== undefined) {
+        if (testClock !== undefined && (line = testClock.filter(line)) === null) break;
+        if (!timed.beforeLine(engine, line)) continue;
+      }
       engine.processLine(line.text, line.source, line.context);
       actionRuntime.deliver(engine); // child output and exits, as SEC checks children after each line
       if (control.pending) break;
@@ -190,7 +208,12 @@ export async function runCorrelator(
         }
       }
     }
+    if (testClock?.sleeping) {
+      await testClock.sleep(engine, inputs, actionRuntime, outputs);
+      continue;
+    }
     if (control.pending) {
+      timed?.start(engine);
       engineClock.refresh();
       const stop = await lifecycle.apply(control);
       engine = lifecycle.engine;
@@ -206,6 +229,7 @@ export async function runCorrelator(
     const more = await inputs.waitForData(wait);
     if (!more) break;
   }
+  timed?.start(engine);
   removeSignals();
   ctlfifo?.close();
   engineClock.refresh();

@@ -13,6 +13,7 @@
  * @module
  */
 import { type OptionDef, type OptionKind, scanOptions } from "./cli_getopt.ts";
+import { timestampParser } from "./timestamps.ts";
 
 /** An --input source: a file name pattern, optionally with a context name. */
 export interface InputSpec {
@@ -114,6 +115,10 @@ export interface SecOptions {
   allowCode: boolean;
   /** sec-ts --ctlfifo: control FIFO path. Default none. */
   ctlfifo?: string;
+  /** sec-ts --event-time: timestamp format that drives the clock (event_time.ts). Default none. */
+  eventTime?: string;
+  /** sec-ts --test-clock: virtual time driven by `@sleep N` lines on stdin (`sec-ts test`). */
+  testClock?: boolean;
 }
 
 /** A bad command line (one line, SEC's/Getopt::Long's wording). */
@@ -209,6 +214,8 @@ const TABLE: [string[], OptionKind, Key][] = [
   [["allow-code"], "flag", "allowCode"],
   [["allow-all"], "flag", "allowAll"],
   [["ctlfifo"], "string", "ctlfifo"],
+  [["event-time"], "string", "eventTime"],
+  [["test-clock"], "flag", "testClock"],
 ];
 
 const DEFS: OptionDef[] = TABLE.map(([names, kind]) => ({ names, kind }));
@@ -273,6 +280,14 @@ export function parseCommandLineLenient(args: string[]): ParseResult {
     }
   }
   validate(o, given, empty, warnings);
+  if (o.eventTime !== undefined) {
+    try {
+      timestampParser(o.eventTime);
+    } catch (e) {
+      warnings.push(`Invalid --event-time: ${(e as Error).message}`);
+      o.eventTime = undefined;
+    }
+  }
   if (o.input.some((spec) => spec.context !== undefined)) o.intcontexts = true;
   return { options: o, warnings, rest: scan.rest };
 }
@@ -391,8 +406,27 @@ sec-ts options:
   --allow-code                      allow Perl code features
   --allow-all                       all of the above
   --ctlfifo=<path>                  control FIFO
+  --event-time=<format>             drive the clock by the lines' timestamps, not the wall
+                                    clock (replay old logs): syslog ("Dec  2 04:50:01",
+                                    year inferred), rfc5424 ("<13>1 2026-12-02T04:50:01Z"),
+                                    iso8601 ("2026-12-02T04:50:01.5+01:00"), epoch
+                                    ("1764651001.5"), a strftime pattern ("%d/%b/%Y:%H:%M:%S")
+                                    or regex:<expr> with named groups (see README)
+  --test-clock                      virtual time: "@sleep N" lines on stdin advance the clock
+                                    (used by "sec-ts test")
 
-sec-ts ctl [--fifo=<path>] COMMAND  send COMMAND to a running sec-ts (ctl --help)
+Subcommands:
+  sec-ts ctl [--fifo=<path>] COMMAND  send COMMAND to a running sec-ts (ctl --help)
+  sec-ts test [--jobs=N] [<option> ...] <case dir> ...
+                                    run rule test cases (conformance case format: *.sec,
+                                    input with "@sleep N", args, linger, expected) in
+                                    virtual time; PASS/FAIL per case, exit 0 when all pass
+
+Examples:
+  sec-ts --conf=rules/sshd.sec --input=rules/sshd-week.log --notail \\
+         --event-time=syslog,year=2026      a week of sshd logs replayed in a second, alerts
+                                            stamped (%t) with the time they happened
+  sec-ts test rules/tests/*                 run the rule tests in rules/tests
 `;
 
 /** The sec-ts version. */

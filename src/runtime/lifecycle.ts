@@ -62,6 +62,8 @@ export interface LifecycleDeps {
   buildEngine(rules: LoadedRules): Engine;
   /** Process start time (seconds since the epoch); default now. */
   startTime?: number;
+  /** The time dumps and status show (--event-time: event time); default the wall clock. */
+  now?: () => number;
 }
 
 interface LoadedFile {
@@ -214,7 +216,7 @@ export class Lifecycle {
   /** Writes the dump file (SIGUSR1). */
   dump(): void {
     const d = this.#d;
-    const now = wallNow();
+    const now = d.now?.() ?? wallNow();
     const file = dumpFileName(d.opts.dump, d.opts.dumpfts, now);
     const error = writeDump(file, this.#collect(now), d.opts.dumpfjson);
     if (error !== null) d.logger.log(LogLevel.error, error);
@@ -233,7 +235,7 @@ export class Lifecycle {
 
   /** Writes the status line to `reply` (atomically) or logs it. */
   status(reply?: string): void {
-    const line = JSON.stringify(statusSummary(this.#collect(wallNow())));
+    const line = JSON.stringify(statusSummary(this.#collect(this.#d.now?.() ?? wallNow())));
     if (reply === undefined) {
       this.#d.logger.log(LogLevel.notice, `Status: ${line}`);
       return;

@@ -99,3 +99,27 @@ export function runCalendars(engine: Engine, now: number): void {
     }
   }
 }
+
+/** Per rule set: 0 no Calendar rule, 1 Calendar rules, 2 some with a context expression. */
+const calendarKind = new WeakMap<readonly unknown[], number>();
+
+/**
+ * When runCalendars may next have work: the next minute when some rule is
+ * a Calendar rule; the next second when one has a context expression (it
+ * fires within the minute as soon as the expression turns true, as live).
+ */
+export function nextCalendarTime(engine: Engine, now: number): number {
+  let kind = calendarKind.get(engine.files);
+  if (kind === undefined) {
+    kind = 0;
+    for (const f of engine.files) {
+      for (const r of f.rules) {
+        if (r.type !== "Calendar") continue;
+        kind = Math.max(kind, r.calendarContext !== undefined ? 2 : 1);
+      }
+    }
+    calendarKind.set(engine.files, kind);
+  }
+  if (kind === 0) return Infinity;
+  return kind === 2 ? now + 1 : (Math.floor(now / 60) + 1) * 60;
+}

@@ -8,7 +8,7 @@
  */
 import type { ActionExecutor } from "../action_executor.ts";
 import type { Engine } from "../engine.ts";
-import { runCalendars } from "./calendar.ts";
+import { nextCalendarTime, runCalendars } from "./calendar.ts";
 import {
   processSingleWith2Thresholds,
   processSingleWithSuppress,
@@ -34,5 +34,6 @@ export function installOperations(engine: Engine, executor: ActionExecutor): voi
   engine.processors.set("SingleWithScript", processSingleWithScript);
   engine.timerHooks.push((_e, now) => store.tick(now));
   engine.timerHooks.push(runCalendars);
+  engine.timerDue.push(() => store.nextDue(), nextCalendarTime);
   installWindowActions(executor);
 }

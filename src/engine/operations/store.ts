@@ -215,6 +215,11 @@ export class OperationStore {
     }
   }
 
+  /** Earliest whole second at which `tick` may have work (a lower bound), or Infinity. */
+  nextDue(): number {
+    return this.#heap.peekTime();
+  }
+
   /** Runs the timeouts due at `now` (whole seconds). */
   tick(now: number): void {
     const due = this.#heap.due(now);

@@ -1,0 +1,337 @@
+/**
+ * `sec-ts test CASE_DIR...`: runs rule test cases in the conformance case
+ * format (rule files `*.sec`, `input` with `@sleep N`, `args`, `linger`,
+ * `timeout`, `expected`, `expected-files/`) in virtual time.
+ *
+ * Each case runs as its own sec-ts process in a fresh temporary copy of
+ * its folder, as `sec-ts --test-clock --conf=<x.sec>... --input=- --notail
+ * <args> <options given to test>`. The input goes to its standard input
+ * as written: `@sleep N` lines included, which the process itself turns
+ * into clock moves (test_clock.ts) and acknowledges on standard error;
+ * nothing more is sent until the acknowledgement came, so no real time
+ * passes. `linger` becomes a last `@sleep`. When the case reads no
+ * standard input (an `--input` in `args` without `-`), nothing is sent,
+ * as a live run would not read it either. Standard output and the files
+ * under `expected-files/` are then compared byte for byte.
+ *
+ * @module
+ */
+import { cpSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { ACK } from "./test_clock.ts";
+
+const META = new Set(["expected", "expected-files", "input", "args", "linger", "timeout", "about"]);
+
+/** A test case folder, read. */
+export interface TestCase {
+  /** Folder name. */
+  name: string;
+  /** Absolute folder path. */
+  dir: string;
+  /** Rule files, sorted. */
+  confs: string[];
+  /** Extra arguments (`args`). */
+  args: string[];
+  /** Input lines (bytes, without newline). */
+  lines: Uint8Array[];
+  /** Seconds of `linger`. */
+  linger: number;
+  /** Seconds to wait for the exit (`timeout`, default 30). */
+  timeout: number;
+  /** Expected standard output. */
+  expected: Uint8Array;
+}
+
+/** The verdict on one case. */
+export interface TestResult {
+  /** Case name. */
+  name: string;
+  /** True when output and files matched. */
+  passed: boolean;
+  /** Differences and diagnostics (empty when passed). */
+  problems: string[];
+}
+
+function readOr(path: string, fallback: string): string {
+  return existsSync(path) ? new TextDecoder().decode(readFileSync(path)) : fallback;
+}
+
+/** Reads a case folder; throws when it has no `expected` file. */
+export function loadTestCase(dir: string): TestCase {
+  dir = resolve(dir);
+  if (!existsSync(join(dir, "expected"))) throw new Error(`${dir}: no "expected" file`);
+  const input = existsSync(join(dir, "input"))
+    ? readFileSync(join(dir, "input"))
+    : new Uint8Array();
+  const lines: Uint8Array[] = [];
+  let start = 0;
+  for (let i = 0; i < input.length; i++) {
+    if (input[i] === 0x0a) {
+      lines.push(input.subarray(start, i));
+      start = i + 1;
+    }
+  }
+  if (start < input.length) lines.push(input.subarray(start));
+  return {
+    name: dir.split("/").pop()!,
+    dir,
+    confs: readdirSync(dir).filter((e) => e.endsWith(".sec")).sort(),
+    args: readOr(join(dir, "args"), "").split(/\r?\n/).map((l) => l.trim())
+      .filter((l) => l !== "" && !l.startsWith("#")),
+    lines,
+    linger: parseFloat(readOr(join(dir, "linger"), "0").trim() || "0") || 0,
+    timeout: parseFloat(readOr(join(dir, "timeout"), "30").trim() || "30") || 30,
+    expected: readFileSync(join(dir, "expected")),
+  };
+}
+
+/** True when the case's process reads standard input. */
+function readsStdin(c: TestCase): boolean {
+  const inputs = c.args.filter((a) => a.startsWith("--input"));
+  return inputs.length === 0 || inputs.some((a) => /^--input=-(=|$)/.test(a));
+}
+
+/** Collects a stream; `onLine` sees each complete line (for acknowledgements). */
+async function collect(
+  stream: ReadableStream<Uint8Array>,
+  onLine?: (line: string) => void,
+): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  const dec = new TextDecoder();
+  let partial = "";
+  for await (const chunk of stream) {
+    chunks.push(chunk);
+    if (onLine !== undefined) {
+      const parts = (partial + dec.decode(chunk, { stream: true })).split("\n");
+      partial = parts.pop()!;
+      for (const p of parts) onLine(p);
+    }
+  }
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.length;
+  }
+  return out;
+}
+
+/**
+ * Runs one case with `command` (the sec-ts command line, e.g. deno, run,
+ * -A, main.ts) plus `options` (given after the case's own arguments).
+ */
+export async function runTestCase(
+  c: TestCase,
+  command: string[],
+  options: string[] = [],
+): Promise<TestResult> {
+  const work = await Deno.makeTempDir({ prefix: `sec-ts-test-${c.name}-` });
+  try {
+    for (const e of readdirSync(c.dir)) {
+      // symbolic links (to the rule files under test, say) are copied as what they point to
+      if (!META.has(e)) {
+        cpSync(join(c.dir, e), join(work, e), { recursive: true, dereference: true });
+      }
+    }
+    const argv = [...command, "--test-clock", ...c.confs.map((f) => `--conf=${f}`)];
+    if (!c.args.some((a) => a.startsWith("--input"))) argv.push("--input=-");
+    argv.push("--notail", ...c.args, ...options);
+    const proc = new Deno.Command(argv[0], {
+      args: argv.slice(1),
+      cwd: work,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    let acks = 0;
+    let wake: (() => void) | undefined;
+    const outP = collect(proc.stdout);
+    const errLines: string[] = [];
+    const errP = collect(proc.stderr, (l) => {
+      if (l === ACK) {
+        acks++;
+        wake?.();
+      } else if (l !== "") errLines.push(l);
+    });
+    let exited = false;
+    const status = proc.status.then((s) => {
+      exited = true;
+      wake?.();
+      return s;
+    });
+    const writer = proc.stdin.getWriter();
+    try {
+      if (readsStdin(c)) {
+        let sent = 0;
+        const send = async (data: Uint8Array) => {
+          const buf = new Uint8Array(data.length + 1);
+          buf.set(data);
+          buf[data.length] = 0x0a;
+          await writer.write(buf);
+        };
+        const sleep = async (data: Uint8Array) => {
+          await send(data);
+          sent++;
+          while (acks < sent && !exited) await new Promise<void>((r) => (wake = r));
+        };
+        const isSleep = (l: Uint8Array) => new TextDecoder().decode(l.subarray(0, 7)) === "@sleep ";
+        for (const line of c.lines) {
+          if (exited) break;
+          await (isSleep(line) ? sleep(line) : send(line));
+        }
+        if (c.linger > 0 && !exited) await sleep(new TextEncoder().encode(`@sleep ${c.linger}`));
+      }
+    } catch {
+      // the process exited early: broken pipe
+    }
+    await writer.close().catch(() => {});
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<"timeout">((r) => {
+      timer = setTimeout(() => r("timeout"), c.timeout * 1000);
+    });
+    const first = await Promise.race([status, timedOut]);
+    clearTimeout(timer);
+    const problems: string[] = [];
+    if (first === "timeout") {
+      try {
+        proc.kill("SIGKILL");
+      } catch {
+        // gone
+      }
+      problems.push(`did not exit within ${c.timeout} s`);
+    }
+    const [got] = await Promise.all([outP, errP]);
+    const dec = new TextDecoder();
+    if (!equalBytes(got, c.expected)) {
+      problems.push("stdout differs:\n" + diffText(dec.decode(c.expected), dec.decode(got)));
+    }
+    const ef = join(c.dir, "expected-files");
+    if (existsSync(ef)) {
+      for (const rel of walk(ef)) {
+        const path = join(work, rel);
+        if (!existsSync(path)) {
+          problems.push(`file ${rel} was not written`);
+          continue;
+        }
+        const want = readFileSync(join(ef, rel)), have = readFileSync(path);
+        if (!equalBytes(have, want)) {
+          problems.push(`file ${rel} differs:\n` + diffText(dec.decode(want), dec.decode(have)));
+        }
+      }
+    }
+    if (problems.length > 0 && errLines.length > 0) {
+      problems.push("stderr:\n" + errLines.slice(-20).join("\n"));
+    }
+    return { name: c.name, passed: problems.length === 0, problems };
+  } finally {
+    await Deno.remove(work, { recursive: true }).catch(() => {});
+  }
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function walk(dir: string, rel = ""): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(join(dir, rel))) {
+    const r = rel === "" ? e : `${rel}/${e}`;
+    if (statSync(join(dir, r)).isDirectory()) out.push(...walk(dir, r));
+    else out.push(r);
+  }
+  return out;
+}
+
+/** A line diff (LCS): "-" expected, "+" got, "  " both. */
+export function diffText(want: string, got: string): string {
+  const a = want.split("\n"), b = got.split("\n");
+  if (a.length * b.length > 4_000_000) return `--- expected\n${want}\n+++ got\n${got}`;
+  const lcs = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+    }
+  }
+  const out: string[] = [];
+  let i = 0, j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      out.push(`  ${a[i++]}`);
+      j++;
+    } else if (j < b.length && (i === a.length || lcs[i][j + 1] >= lcs[i + 1][j])) {
+      out.push(`+ ${b[j++]}`);
+    } else out.push(`- ${a[i++]}`);
+  }
+  return out.join("\n");
+}
+
+/** The command that runs this sec-ts again (the deno binary and the main module). */
+export function selfCommand(): string[] {
+  return [Deno.execPath(), "run", "-A", Deno.mainModule];
+}
+
+/**
+ * `sec-ts test [OPTION...] CASE_DIR...`: options (arguments starting
+ * with `--`, e.g. `--allow-all`) are passed to every case's sec-ts;
+ * `--jobs=N` sets how many cases run at once. Prints `PASS name` or
+ * `FAIL name` with the differences per case, then `N passed, N failed`.
+ * Returns the exit status: 0 only when all passed.
+ */
+export async function testCommand(args: string[], command = selfCommand()): Promise<number> {
+  let jobs = Math.max(2, navigator.hardwareConcurrency ?? 2);
+  const options: string[] = [];
+  const dirs: string[] = [];
+  for (const a of args) {
+    const j = /^--jobs=(\d+)$/.exec(a);
+    if (j) jobs = Math.max(1, parseInt(j[1], 10));
+    else if (a.startsWith("--")) options.push(a);
+    else dirs.push(a);
+  }
+  if (dirs.length === 0) {
+    console.error("usage: sec-ts test [--jobs=N] [sec-ts option...] CASE_DIR...");
+    return 2;
+  }
+  const cases: (TestCase | Error)[] = dirs.map((d) => {
+    try {
+      return loadTestCase(d);
+    } catch (e) {
+      return e as Error;
+    }
+  });
+  const results: Promise<TestResult>[] = [];
+  let running = 0;
+  const queue: (() => void)[] = [];
+  for (const c of cases) {
+    if (c instanceof Error) {
+      results.push(Promise.resolve({ name: c.message, passed: false, problems: ["not a case"] }));
+      continue;
+    }
+    results.push((async () => {
+      if (running >= jobs) await new Promise<void>((r) => queue.push(r));
+      else running++;
+      try {
+        return await runTestCase(c, command, options);
+      } finally {
+        const next = queue.shift();
+        if (next) next();
+        else running--;
+      }
+    })());
+  }
+  let passed = 0, failed = 0;
+  for (const p of results) {
+    const r = await p;
+    if (r.passed) {
+      passed++;
+      console.log(`PASS ${r.name}`);
+    } else {
+      failed++;
+      console.log(`FAIL ${r.name}`);
+      for (const problem of r.problems) console.log("  " + problem.replaceAll("\n", "\n  "));
+    }
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  return failed === 0 ? 0 : 1;
+}
