@@ -43,6 +43,10 @@ export interface SecOptions {
   pollTimeout: number;
   /** --socket-timeout seconds to wait for a network connection. Default 60. */
   socketTimeout: number;
+  /** --max-connections: open connections per stream socket input (sec-ts). Default 256. */
+  inputMaxConnections: number;
+  /** --idle-timeout: seconds before an idle socket input connection is closed (0 = never). Default 600. */
+  inputIdleTimeout: number;
   /** --blocksize bytes read at once from an input. Default 8192. */
   blocksize: number;
   /** --bufsize lines in input buffers (0 = derive from the rules). Default 0. */
@@ -131,6 +135,8 @@ export function defaultOptions(): SecOptions {
     checkTimeout: 0,
     pollTimeout: 0.1,
     socketTimeout: 60,
+    inputMaxConnections: 256,
+    inputIdleTimeout: 600,
     blocksize: 8192,
     bufsize: 0,
     evstoresize: 0,
@@ -209,6 +215,8 @@ const TABLE: [string[], OptionKind, Key][] = [
   [["allow-code"], "flag", "allowCode"],
   [["allow-all"], "flag", "allowAll"],
   [["ctlfifo"], "string", "ctlfifo"],
+  [["max-connections"], "int", "inputMaxConnections"],
+  [["idle-timeout"], "int", "inputIdleTimeout"],
 ];
 
 const DEFS: OptionDef[] = TABLE.map(([names, kind]) => ({ names, kind }));
@@ -288,6 +296,8 @@ const CHECKS: Partial<Record<Key, Check>> = {
   checkTimeout: NON_NEGATIVE,
   pollTimeout: NON_NEGATIVE,
   socketTimeout: POSITIVE,
+  inputMaxConnections: POSITIVE,
+  inputIdleTimeout: NON_NEGATIVE,
   blocksize: POSITIVE,
   bufsize: NON_NEGATIVE,
   evstoresize: NON_NEGATIVE,
@@ -391,6 +401,8 @@ sec-ts options:
   --allow-code                      allow Perl code features
   --allow-all                       all of the above
   --ctlfifo=<path>                  control FIFO
+  --max-connections=<n>             open connections per TCP/Unix socket input (256)
+  --idle-timeout=<seconds>          close socket input connections idle this long (600, 0 = never)
 `;
 
 /** The sec-ts version. */

@@ -75,6 +75,10 @@ export interface InputOptions {
    * arrives again afterwards; runs --timeout-script (the caller's business).
    */
   onInputTimeout?: (name: string, state: 0 | 1) => void;
+  /** --max-connections: open connections per stream socket input (default 256). */
+  socketMaxConnections?: number;
+  /** --idle-timeout: seconds before an idle socket connection is closed (default 600, 0 = never). */
+  socketIdleTimeout?: number;
 }
 
 /** A line read from an input. */
@@ -141,6 +145,8 @@ export class InputManager {
       dryMs: Math.max(this.#pollMs, options.checkTimeout * 1000),
       reopenMs: Math.max(0, options.reopenTimeout * 1000),
       logger: options.logger,
+      socketMaxConnections: options.socketMaxConnections,
+      socketIdleMs: (options.socketIdleTimeout ?? 600) * 1000,
       notify: () => {
         const w = this.#waker;
         this.#waker = null;

@@ -168,6 +168,11 @@ export class LogTapeLogger implements Logger {
     });
   }
 
+  /** True when a message at `level` is logged somewhere. */
+  enabled(level: number): boolean {
+    return level <= this.maxLevel && this.#lt !== null;
+  }
+
   /** Sets the --debug level (1..6). */
   setLevel(level: number): void {
     this.maxLevel = Math.min(6, Math.max(1, Math.trunc(level)));
