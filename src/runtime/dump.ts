@@ -362,7 +362,7 @@ function inputLine(i: Record<string, Json>): string {
     parts.push(`dropped by the kernel: ${i.kernelDropped} datagrams`);
   }
   if (i.cut !== undefined) parts.push(`cut: ${i.cut} lines`);
-  if (i.refused) parts.push(`refused: ${i.refused} connections`);
+  if (i.refused) parts.push(`connection limit reached: ${i.refused} times`);
   if (i.acceptErrors) parts.push(`failed accepts: ${i.acceptErrors}`);
   parts.push(i.context ? `context: ${i.context}` : "no context set");
   return `${i.file} (${parts.join(", ")})`;

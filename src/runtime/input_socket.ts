@@ -71,7 +71,7 @@ export class SocketSource implements InputSource {
   bytes = 0;
   /** Lines dropped because the queue was full (datagram sockets). */
   dropped = 0;
-  /** Connections closed at once because --max-connections were open. */
+  /** Times the listener paused because --max-connections were open. */
   refused = 0;
   /** Connections closed after --idle-timeout without data. */
   idleClosed = 0;
@@ -101,6 +101,9 @@ export class SocketSource implements InputSource {
   #reportedAcceptErrors = 0;
   #lastAcceptError = "";
   #connLast = new Map<Deno.Conn, number>();
+  #slotWaiter: (() => void) | null = null;
+  /** Resolves once the socket is bound (node:dgram binds asynchronously); never rejects. */
+  bound: Promise<void> = Promise.resolve();
   #idleTimer: ReturnType<typeof setInterval> | undefined;
   #reportedCuts = 0;
   #lastReport = 0;
@@ -232,6 +235,8 @@ export class SocketSource implements InputSource {
     const w = this.#waiters;
     this.#waiters = [];
     for (const f of w) f();
+    this.#slotWaiter?.();
+    this.#slotWaiter = null;
     const a = this.#addr;
     if (this.#listening && a?.path !== undefined) {
       try {
@@ -295,8 +300,9 @@ export class SocketSource implements InputSource {
    * Accepts connections until the input closes. A failed accept (EMFILE,
    * ENFILE when descriptors run out, ECONNABORTED, ...) never ends it: the
    * loop backs off (50 ms, doubling up to 1 s) and tries again; the errors
-   * are counted and logged at most every REPORT_MS. Beyond
-   * --max-connections open connections, a new one is closed at once.
+   * are counted and logged at most every REPORT_MS. With --max-connections
+   * open connections, the listener stops accepting until one closes: new
+   * connections wait in the kernel's backlog, their data kept.
    */
   async #acceptLoop(listener: Deno.Listener): Promise<void> {
     const max = this.#env.socketMaxConnections ?? 256;
@@ -319,16 +325,15 @@ export class SocketSource implements InputSource {
         conn.close();
         break;
       }
-      if (this.#conns.size >= max) {
-        this.refused++;
-        conn.close();
-        this.#report(performance.now());
-        continue;
-      }
       this.#conns.add(conn);
       this.#connLast.set(conn, performance.now());
       this.#env.logger.log(LogLevel.debug, `Connection to input ${this.name} accepted`);
       this.#readConn(conn);
+      if (this.#conns.size >= max) {
+        this.refused++;
+        this.#report(performance.now());
+        await new Promise<void>((r) => this.#slotWaiter = r);
+      }
     }
   }
 
@@ -396,6 +401,9 @@ export class SocketSource implements InputSource {
     } catch {
       // already closed
     }
+    const w = this.#slotWaiter;
+    this.#slotWaiter = null;
+    w?.();
   }
 
   /** Queues the lines of a datagram, or counts them as dropped when the queue is full. */
@@ -422,6 +430,7 @@ export class SocketSource implements InputSource {
       this.#unixgram = sock;
       this.#udpPort = (sock.addr as Deno.NetAddr).port;
       openProcNetUdp();
+      this.#reportedKernel = this.kernelDrops();
       this.#receiveLoop(sock, splitter);
       return;
     }
@@ -434,7 +443,14 @@ export class SocketSource implements InputSource {
       this.#listening = false;
     });
     openProcNetUdp();
-    sock.on("listening", () => this.#udpPort = sock.address().port);
+    this.bound = new Promise<void>((resolve) => {
+      sock.once("listening", () => {
+        this.#udpPort = sock.address().port;
+        this.#reportedKernel = this.kernelDrops();
+        resolve();
+      });
+      sock.once("error", () => resolve());
+    });
     sock.bind(a.port!, a.host!);
     this.#udp = sock;
   }
@@ -496,7 +512,7 @@ export class SocketSource implements InputSource {
     const refused = this.refused - this.#reportedRefused;
     const acceptErrors = this.acceptErrors - this.#reportedAcceptErrors;
     let kernel = 0;
-    if (this.#udpPort !== undefined && nowMs - this.#lastKernelCheck >= REPORT_MS) {
+    if (this.#udpPort !== undefined && nowMs - this.#lastKernelCheck >= 1000) {
       this.#lastKernelCheck = nowMs;
       const k = this.kernelDrops();
       if (k !== undefined) {
@@ -522,7 +538,7 @@ export class SocketSource implements InputSource {
     if (refused > 0) {
       this.#env.logger.log(
         LogLevel.warning,
-        `Input ${this.name}: ${refused} connections closed at once (--max-connections reached)`,
+        `Input ${this.name}: --max-connections reached ${refused} times, new connections wait`,
       );
       this.#reportedRefused = this.refused;
     }

@@ -62,7 +62,7 @@ export interface SourceInfo {
   dropped?: number;
   /** UDP: datagrams the kernel dropped (receive buffer full), when known. */
   kernelDropped?: number;
-  /** Stream sockets: connections closed at once (--max-connections). */
+  /** Stream sockets: times the listener paused at --max-connections. */
   refused?: number;
   /** Stream sockets: accepts that failed (EMFILE, ...). */
   acceptErrors?: number;

@@ -165,8 +165,8 @@ export class InputManager {
   }
 
   /** Opens every input in reading order; failures are logged, not thrown. */
-  start(): Promise<void> {
-    if (this.#started) return Promise.resolve();
+  async start(): Promise<void> {
+    if (this.#started) return;
     this.#started = true;
     for (const spec of this.#specs) {
       this.#options.logger.log(LogLevel.notice, `Opening input file ${spec.path}`);
@@ -174,8 +174,11 @@ export class InputManager {
       source.open();
       this.#sources.push(source);
     }
+    // sockets that bind asynchronously (node:dgram) are bound before permissions are revoked
+    for (const s of this.#sources) {
+      if (s instanceof SocketSource) await s.bound;
+    }
     this.#nextPoll = performance.now() + this.#pollMs;
-    return Promise.resolve();
   }
 
   /**
