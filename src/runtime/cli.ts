@@ -45,6 +45,8 @@ export interface SecOptions {
   socketTimeout: number;
   /** --max-connections: open connections per stream socket input (sec-ts). Default 256. */
   inputMaxConnections: number;
+  /** --rotation-grace: seconds a renamed-away input file is read on until quiet (sec-ts). Default 5. */
+  rotationGrace: number;
   /** --idle-timeout: seconds before an idle socket input connection is closed (0 = never). Default 600. */
   inputIdleTimeout: number;
   /** --blocksize bytes read at once from an input. Default 8192. */
@@ -137,6 +139,7 @@ export function defaultOptions(): SecOptions {
     socketTimeout: 60,
     inputMaxConnections: 256,
     inputIdleTimeout: 600,
+    rotationGrace: 5,
     blocksize: 8192,
     bufsize: 0,
     evstoresize: 0,
@@ -217,6 +220,7 @@ const TABLE: [string[], OptionKind, Key][] = [
   [["ctlfifo"], "string", "ctlfifo"],
   [["max-connections"], "int", "inputMaxConnections"],
   [["idle-timeout"], "int", "inputIdleTimeout"],
+  [["rotation-grace"], "real", "rotationGrace"],
 ];
 
 const DEFS: OptionDef[] = TABLE.map(([names, kind]) => ({ names, kind }));
@@ -298,6 +302,7 @@ const CHECKS: Partial<Record<Key, Check>> = {
   socketTimeout: POSITIVE,
   inputMaxConnections: POSITIVE,
   inputIdleTimeout: NON_NEGATIVE,
+  rotationGrace: NON_NEGATIVE,
   blocksize: POSITIVE,
   bufsize: NON_NEGATIVE,
   evstoresize: NON_NEGATIVE,
@@ -403,6 +408,7 @@ sec-ts options:
   --ctlfifo=<path>                  control FIFO
   --max-connections=<n>             open connections per TCP/Unix socket input (256)
   --idle-timeout=<seconds>          close socket input connections idle this long (600, 0 = never)
+  --rotation-grace=<seconds>        read a renamed-away input file until quiet this long (5, 0 = no)
 `;
 
 /** The sec-ts version. */

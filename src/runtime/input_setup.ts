@@ -91,5 +91,6 @@ export function inputOptions(
     onInputTimeout: timeout ? timeoutScriptRunner(opts.timeoutScript!, logger) : undefined,
     socketMaxConnections: opts.inputMaxConnections,
     socketIdleTimeout: opts.inputIdleTimeout,
+    rotationGrace: opts.rotationGrace,
   };
 }

@@ -27,6 +27,8 @@ export interface SourceEnv {
   reopenMs: number;
   /** Where messages go. */
   logger: Logger;
+  /** After a rename rotation, the old file is read until quiet this long (0 = closed at once). */
+  rotationGraceMs?: number;
   /** Open connections per stream socket input (default 256). */
   socketMaxConnections?: number;
   /** Milliseconds after which an idle socket connection is closed (0 = never; default 600 s). */

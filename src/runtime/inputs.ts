@@ -75,6 +75,8 @@ export interface InputOptions {
    * arrives again afterwards; runs --timeout-script (the caller's business).
    */
   onInputTimeout?: (name: string, state: 0 | 1) => void;
+  /** --rotation-grace: seconds a renamed-away file is read on until quiet (default 5, 0 = no). */
+  rotationGrace?: number;
   /** --max-connections: open connections per stream socket input (default 256). */
   socketMaxConnections?: number;
   /** --idle-timeout: seconds before an idle socket connection is closed (default 600, 0 = never). */
@@ -147,6 +149,7 @@ export class InputManager {
       logger: options.logger,
       socketMaxConnections: options.socketMaxConnections,
       socketIdleMs: (options.socketIdleTimeout ?? 600) * 1000,
+      rotationGraceMs: (options.rotationGrace ?? 5) * 1000,
       notify: () => {
         const w = this.#waker;
         this.#waker = null;
