@@ -119,6 +119,7 @@ export class InputManager {
   #nextPoll = 0;
   #waker: (() => void) | null = null;
   #started = false;
+  #woken = false;
 
   /** Sets up the inputs of `specs`; nothing is opened before `start()`. */
   constructor(specs: InputSpec[], options: InputOptions) {
@@ -261,6 +262,7 @@ export class InputManager {
 
   /** Ends a pending `waitForData` early (a signal or control command arrived). */
   wake(): void {
+    this.#woken = true;
     this.#env.notify();
   }
 
@@ -291,6 +293,11 @@ export class InputManager {
     const deadline = performance.now() + Math.max(0, timeoutMs);
     for (;;) {
       let now = performance.now();
+      if (this.#woken) {
+        // a command waits: back to the main loop at once
+        this.#woken = false;
+        return true;
+      }
       if (this.#anyReady(now)) return true;
       if (this.#ended()) return false;
       if (now >= deadline) return true;
