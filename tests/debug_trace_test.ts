@@ -67,3 +67,33 @@ Deno.test("--debug=6: SEC's action trace, message for message", async () => {
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("tevent/cevent with an invalid time: logged as SEC does, no event (no loop)", async () => {
+  const dir = Deno.makeTempDirSync({ prefix: "sec-trace-" });
+  try {
+    Deno.writeTextFileSync(
+      `${dir}/r.sec`,
+      "type=Single\nptype=SubStr\npattern=internal\ndesc=internal\n" +
+        "action=write - fired; cevent C x; tevent y\n",
+    );
+    Deno.writeTextFileSync(`${dir}/in`, "internal\n");
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", MAIN, "--conf=r.sec", "--input=in", "--notail", "--allow-all"],
+      cwd: dir,
+      env: { SEC_TS_LOG_STDERR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    // before the fix the event (its text the desc, "internal") fired the rule again, forever
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20000);
+    const out = await child.output();
+    clearTimeout(timer);
+    const dec = new TextDecoder();
+    deepStrictEqual(dec.decode(out.stdout), "fired\n");
+    const log = dec.decode(out.stderr);
+    deepStrictEqual(log.includes("Invalid time specification 'x' for creating events"), true, log);
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

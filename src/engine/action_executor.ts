@@ -94,7 +94,8 @@ function traceStart(f: Frame, a: CompiledAction): boolean {
   const p = (t: unknown, dflt?: string) => param(f, t, dflt);
   const msg = traceBefore(a, p, f.list.desc);
   if (msg !== undefined) f.engine.logger.log(6, msg);
-  if (a.type === "event" || a.type === "tevent" || a.type === "cevent") {
+  const timeOk = a.type === "event" || /^\s*\d+\s*$/.test(param(f, a.time, "0"));
+  if ((a.type === "event" || a.type === "tevent" || a.type === "cevent") && timeOk) {
     const lines = splitLines(param(f, a.text, f.list.desc));
     const ctx = a.type === "cevent" ? param(f, a.name) : undefined;
     for (const m of traceEvents(a.type, lines, ctx)) f.engine.logger.log(6, m);
@@ -182,6 +183,13 @@ function storeAllows(f: Frame, ctx: Context | undefined, adding: number): boolea
   if (max <= 0) return true;
   const have = ctx ? ctx.events.length : 0;
   return have + adding <= max;
+}
+
+/** The delay of tevent/cevent: whole seconds; anything else is logged as SEC does and skipped. */
+function eventDelay(f: Frame, text: string): number | undefined {
+  if (/^\s*\d+\s*$/.test(text)) return parseInt(text, 10);
+  f.engine.logger.log(3, `Invalid time specification '${text}' for creating events`);
+  return undefined;
 }
 
 function installCoreActions(x: ActionExecutor): void {
@@ -398,14 +406,16 @@ function installCoreActions(x: ActionExecutor): void {
     }
   });
   h.set("tevent", (f, a) => {
-    const delay = parseInt(param(f, a.time, "0"), 10) || 0;
+    const delay = eventDelay(f, param(f, a.time, "0"));
+    if (delay === undefined) return;
     for (const line of splitLines(param(f, a.text, f.list.desc))) {
       f.engine.queueDelayedEvent(delay, line);
     }
   });
   h.set("cevent", (f, a) => {
     const ctxName = param(f, a.name);
-    const delay = parseInt(param(f, a.time, "0"), 10) || 0;
+    const delay = eventDelay(f, param(f, a.time, "0"));
+    if (delay === undefined) return;
     for (const line of splitLines(param(f, a.text, f.list.desc))) {
       f.engine.queueDelayedEvent(delay, line, ctxName);
     }
