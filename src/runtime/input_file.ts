@@ -131,10 +131,8 @@ export class FileSource implements InputSource {
   /** The next complete line, reading the next block synchronously if needed. */
   next(): string | null {
     for (;;) {
-      if (this.#olds.length > 0) {
-        const line = this.#nextOld(false);
-        if (line !== null) return line;
-      }
+      // old lines already read (before this file's newer ones) come first
+      if (this.#olds.length > 0 && this.#olds.some((o) => o.buffered)) return this.#nextOld(false);
       const block = this.#block;
       const at = this.#at;
       if (at < block.length) {
@@ -143,15 +141,21 @@ export class FileSource implements InputSource {
         this.lines++;
         return cutLine(block, at, i);
       }
+      // lines the renamed-away file got after this block was read come after it
+      if (this.#olds.length > 0) {
+        const line = this.#nextOld(false);
+        if (line !== null) return line;
+      }
       if (this.#fd < 0) return null;
       if (this.#dryUntil !== 0 && performance.now() < this.#dryUntil) return null;
       if (!this.#fill()) return null;
-      // the new file brought data: what the old one got before it comes first
-      if (this.#olds.length > 0) {
-        const line = this.#nextOld(true);
-        if (line !== null) return line;
-      }
+      this.#catchUpOlds();
     }
+  }
+
+  /** The new file brought data: what the old ones got before it is read now, to come first. */
+  #catchUpOlds(): void {
+    for (const o of this.#olds) o.ready(true);
   }
 
   /** The next line of the renamed-away files; drops those that are done. */
@@ -185,12 +189,15 @@ export class FileSource implements InputSource {
     if (this.#fd < 0) {
       if (!this.#env.tail || nowMs < this.#reopenAt) return false;
       this.#env.logger.log(LogLevel.debug, `Attempting to (re)open ${this.name}`);
-      if (!this.#tryOpen(false, false)) return false;
-      return this.#fill();
+      if (!this.#tryOpen(false, false) || !this.#fill()) return false;
+      this.#catchUpOlds();
+      return true;
     }
     if (this.#dryUntil !== 0 && nowMs < this.#dryUntil) return false;
     this.#dryUntil = 0;
-    return this.#fill();
+    if (!this.#fill()) return false;
+    this.#catchUpOlds();
+    return true;
   }
 
   /** Closes the file. */

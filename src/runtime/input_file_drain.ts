@@ -47,12 +47,12 @@ export class DrainingFile {
     return this.#at < this.#block.length;
   }
 
-  /** True when a line is buffered, reading once if the file is due (not dry). */
-  ready(): boolean {
+  /** True when a line is buffered, reading once if the file is due (not dry) or `force`. */
+  ready(force = false): boolean {
     if (this.#at < this.#block.length) return true;
     if (this.#fd < 0) return false;
     const now = performance.now();
-    if (this.#dryUntil !== 0 && now < this.#dryUntil) return false;
+    if (!force && this.#dryUntil !== 0 && now < this.#dryUntil) return false;
     this.#read(now);
     return this.#at < this.#block.length;
   }
