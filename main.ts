@@ -57,7 +57,12 @@ export async function main(args: string[]): Promise<number> {
   }
   let logger: LogTapeLogger;
   try {
-    logger = await LogTapeLogger.create({ log: opts.log, syslog: opts.syslog, debug: opts.debug });
+    logger = await LogTapeLogger.create({
+      log: opts.log,
+      syslog: opts.syslog,
+      debug: opts.debug,
+      testonly: opts.testonly,
+    });
   } catch (e) {
     console.error(`sec-ts: ${(e as Error).message}`);
     return 1;

@@ -1,9 +1,8 @@
 /**
  * The LogTape-backed logger (src/runtime/log_setup.ts): a real log file,
- * reopening after rotation, level changes, syslog over real UDP.
+ * reopening after rotation, level changes (syslog: runtime_syslog_test.ts).
  */
 import { deepStrictEqual, ok } from "node:assert";
-import * as dgram from "node:dgram";
 import { readFileSync, renameSync } from "node:fs";
 import { formatLogLine, LogTapeLogger } from "../src/runtime/log_setup.ts";
 
@@ -44,29 +43,6 @@ Deno.test("log file: SEC's line format, --debug level, reopen after rotation", a
 Deno.test("log line format is Perl's localtime", () => {
   const t = new Date(2026, 10, 2, 4, 5, 6).getTime();
   assertEquals(formatLogLine(t, "m"), "Mon Nov  2 04:05:06 2026: m\n");
-});
-
-Deno.test("--syslog: messages reach a syslog server over UDP with the facility", async () => {
-  const server = dgram.createSocket("udp4");
-  const got: string[] = [];
-  server.on("message", (m) => got.push(m.toString()));
-  await new Promise<void>((r) => server.bind(0, "127.0.0.1", () => r()));
-  const port = server.address().port;
-  const logger = await LogTapeLogger.create({
-    syslog: "local3",
-    debug: 6,
-    stderr: false,
-    syslogTarget: { hostname: "127.0.0.1", port },
-  });
-  logger.log(3, "a warning for syslog");
-  const stop = performance.now() + 3000;
-  while (got.length === 0 && performance.now() < stop) await new Promise((r) => setTimeout(r, 20));
-  await logger.close();
-  server.close();
-  assertEquals(got.length, 1);
-  // facility local3 = 19, warning = 4: priority 19 * 8 + 4
-  ok(got[0].startsWith("<156>1 "), got[0]);
-  ok(got[0].includes(" sec ") && got[0].endsWith("a warning for syslog"), got[0]);
 });
 
 Deno.test("an unknown syslog facility is rejected", async () => {

@@ -13,8 +13,9 @@ import type { CompiledAction, CompiledActionList } from "../lang/rules.ts";
 import type { OutputManager } from "../runtime/outputs.ts";
 import type { Context } from "./contexts.ts";
 import type { ActionEnv, ActionRunner, BoundActions, Engine } from "./engine.ts";
-import { fixedVariable, timeVariable, variableText } from "./variables.ts";
+import { fixedVariable, perlLocaltime, timeVariable, variableText } from "./variables.ts";
 import { perlTrue } from "../lang/patterns.ts";
+import { traceBefore, traceEvents, tracesVariable, traceVarName } from "./action_trace.ts";
 
 const NORMAL = 0;
 const BREAK = 1;
@@ -64,22 +65,68 @@ export class ActionExecutor implements ActionRunner {
 
   /** Runs a list within a frame; returns the control flow result. */
   runList(f: Frame, actions: CompiledActionList): number {
+    const logger = f.engine.logger;
+    // SEC's action trace (--debug=6), worked out only when it goes somewhere
+    const tracing = logger.enabled?.(6) ?? true;
     for (const a of actions) {
       const h = this.handlers.get(a.type);
       let r: number | void = NORMAL;
       if (h === undefined) {
-        f.engine.logger.log(3, `action '${a.type}' is not supported, skipped`);
+        logger.log(3, `action '${a.type}' is not supported, skipped`);
         continue;
       }
+      const existed = tracing && traceStart(f, a);
       try {
         r = h(f, a);
       } catch (e) {
-        f.engine.logger.log(2, `action '${a.type}' failed: ${(e as Error).message}`);
+        logger.log(2, `action '${a.type}' failed: ${(e as Error).message}`);
         r = NORMAL;
       }
+      if (tracing) traceEnd(f, a, existed);
       if (r === BREAK || r === CONTINUE) return r;
     }
     return NORMAL;
+  }
+}
+
+/** Logs SEC's trace message before `a` runs; returns whether its context existed (delete, obsolete). */
+function traceStart(f: Frame, a: CompiledAction): boolean {
+  const p = (t: unknown, dflt?: string) => param(f, t, dflt);
+  const msg = traceBefore(a, p, f.list.desc);
+  if (msg !== undefined) f.engine.logger.log(6, msg);
+  const timeOk = a.type === "event" || /^\s*\d+\s*$/.test(param(f, a.time, "0"));
+  if ((a.type === "event" || a.type === "tevent" || a.type === "cevent") && timeOk) {
+    const lines = splitLines(param(f, a.text, f.list.desc));
+    const ctx = a.type === "cevent" ? param(f, a.name) : undefined;
+    for (const m of traceEvents(a.type, lines, ctx)) f.engine.logger.log(6, m);
+  }
+  if (a.type === "delete" || a.type === "obsolete") {
+    const c = findContext(f, param(f, a.name, f.list.desc));
+    return c !== undefined && !c.expiring;
+  }
+  return false;
+}
+
+/** Logs what SEC logs after `a` ran (a variable's new value, a deleted context). */
+function traceEnd(f: Frame, a: CompiledAction, existed: boolean): void {
+  const logger = f.engine.logger;
+  if (tracesVariable(a)) {
+    const name = traceVarName(a);
+    const v = variableText(f.engine.variables.get(name));
+    if (v !== undefined) logger.log(6, `Variable '%${name}' set to '${v}'`);
+  } else if (a.type === "delete") {
+    if (existed) logger.log(6, `Context '${param(f, a.name, f.list.desc)}' deleted`);
+  } else if (a.type === "obsolete") {
+    if (!existed) {
+      logger.log(
+        6,
+        `Context '${
+          param(f, a.name, f.list.desc)
+        }' does not exist or is already going through deletion`,
+      );
+    }
+  } else if (a.type === "rewrite") {
+    logger.log(6, `Input buffer rewritten with '${param(f, a.text, f.list.desc)}'`);
   }
 }
 
@@ -136,6 +183,13 @@ function storeAllows(f: Frame, ctx: Context | undefined, adding: number): boolea
   if (max <= 0) return true;
   const have = ctx ? ctx.events.length : 0;
   return have + adding <= max;
+}
+
+/** The delay of tevent/cevent: whole seconds; anything else is logged as SEC does and skipped. */
+function eventDelay(f: Frame, text: string): number | undefined {
+  if (/^\s*\d+\s*$/.test(text)) return parseInt(text, 10);
+  f.engine.logger.log(3, `Invalid time specification '${text}' for creating events`);
+  return undefined;
 }
 
 function installCoreActions(x: ActionExecutor): void {
@@ -285,6 +339,12 @@ function installCoreActions(x: ActionExecutor): void {
     while (k < ctx.eventTimes.length && ctx.eventTimes[k] < limit) k++;
     const removed = ctx.events.splice(0, k);
     ctx.eventTimes.splice(0, k);
+    f.engine.logger.log(
+      6,
+      `Trimmed ${k} element(s) older than '${
+        perlLocaltime(new Date(limit * 1000))
+      }' from context '${param(f, a.name)}' event store`,
+    );
     if (a.variable !== undefined) f.engine.variables.set(varName(a.variable), removed.join("\n"));
   });
   h.set("exists", (f, a) => {
@@ -329,6 +389,10 @@ function installCoreActions(x: ActionExecutor): void {
     const ctx = changeable(f, param(f, a.name));
     if (ctx === undefined) return;
     const t = parseInt(param(f, a.time), 10);
+    if (Number.isFinite(t) && t < ctx.created) {
+      const when = perlLocaltime(new Date(t * 1000));
+      f.engine.logger.log(3, `Can't set context creation time backwards to '${when}'`);
+    }
     if (!Number.isFinite(t) || t < ctx.created || t > f.engine.now()) return;
     ctx.created = t;
     f.engine.contexts.reschedule(ctx);
@@ -342,14 +406,16 @@ function installCoreActions(x: ActionExecutor): void {
     }
   });
   h.set("tevent", (f, a) => {
-    const delay = parseInt(param(f, a.time, "0"), 10) || 0;
+    const delay = eventDelay(f, param(f, a.time, "0"));
+    if (delay === undefined) return;
     for (const line of splitLines(param(f, a.text, f.list.desc))) {
       f.engine.queueDelayedEvent(delay, line);
     }
   });
   h.set("cevent", (f, a) => {
     const ctxName = param(f, a.name);
-    const delay = parseInt(param(f, a.time, "0"), 10) || 0;
+    const delay = eventDelay(f, param(f, a.time, "0"));
+    if (delay === undefined) return;
     for (const line of splitLines(param(f, a.text, f.list.desc))) {
       f.engine.queueDelayedEvent(delay, line, ctxName);
     }

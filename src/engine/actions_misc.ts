@@ -37,7 +37,12 @@ export function installMiscActions(x: ActionExecutor, rt: ActionRuntime): void {
       f.engine.logger.log(3, `addinput: input files cannot be added here (${file})`);
       return;
     }
-    f.engine.logger.log(5, `Adding input file ${file}`);
+    f.engine.logger.log(
+      6,
+      `Adding dynamic input file '${file}' with context '${
+        context ?? `_FILE_EVENT_${file}`
+      }' to the list of inputs`,
+    );
     rt.inputs.add(file, offset, context);
   });
 
@@ -47,7 +52,7 @@ export function installMiscActions(x: ActionExecutor, rt: ActionRuntime): void {
       f.engine.logger.log(3, `dropinput: input files cannot be dropped here (${file})`);
       return;
     }
-    f.engine.logger.log(5, `Dropping input file ${file}`);
+    f.engine.logger.log(6, `Dropping dynamic input file '${file}' from the list of inputs`);
     rt.inputs.drop(file);
   });
 

@@ -20,32 +20,48 @@ export function installSocketActions(x: ActionExecutor, rt: ActionRuntime): void
     const path = param(f, target(a));
     const text = param(f, a.text, f.list.desc);
     if (!permitted(f, rt.permissions, "net", "udgram: Unix socket", path)) return;
-    f.engine.logger.log(6, `Sending '${text}' to Unix datagram socket ${path}`);
+    f.engine.logger.log(6, `Sending event '${text}' to unix datagram socket '${path}'`);
     s.udgram(path, text);
   });
-  h.set("closeudgr", (f, a) => s.closeUdgram(param(f, target(a))));
+  h.set("closeudgr", (f, a) => {
+    const path = param(f, target(a));
+    f.engine.logger.log(6, `Closing unix datagram socket '${path}'`);
+    s.closeUdgram(path);
+  });
   h.set("ustream", (f, a) => {
     const path = param(f, target(a));
     const text = param(f, a.text, f.list.desc);
     if (!permitted(f, rt.permissions, "net", "ustream: Unix socket", path)) return;
-    f.engine.logger.log(6, `Writing '${text}' to Unix stream socket ${path}`);
+    f.engine.logger.log(6, `Sending event '${text}' to unix stream socket '${path}'`);
     s.ustream(path, text);
   });
-  h.set("closeustr", (f, a) => s.closeUstream(param(f, target(a))));
+  h.set("closeustr", (f, a) => {
+    const path = param(f, target(a));
+    f.engine.logger.log(6, `Closing unix stream socket '${path}'`);
+    s.closeUstream(path);
+  });
   h.set("udpsock", (f, a) => {
     const peer = param(f, target(a));
     const text = param(f, a.text, f.list.desc);
     if (!permitted(f, rt.permissions, "net", "udpsock: peer", peer)) return;
-    f.engine.logger.log(6, `Sending '${text}' to UDP peer ${peer}`);
+    f.engine.logger.log(6, `Sending event '${text}' to UDP peer '${peer}'`);
     s.udp(peer, text);
   });
-  h.set("closeudp", (f, a) => s.closeUdp(param(f, target(a))));
+  h.set("closeudp", (f, a) => {
+    const peer = param(f, target(a));
+    f.engine.logger.log(6, `Closing socket for UDP peer '${peer}'`);
+    s.closeUdp(peer);
+  });
   h.set("tcpsock", (f, a) => {
     const peer = param(f, target(a));
     const text = param(f, a.text, f.list.desc);
     if (!permitted(f, rt.permissions, "net", "tcpsock: peer", peer)) return;
-    f.engine.logger.log(6, `Sending '${text}' to TCP peer ${peer}`);
+    f.engine.logger.log(6, `Sending event '${text}' to TCP peer '${peer}'`);
     s.tcp(peer, text);
   });
-  h.set("closetcp", (f, a) => s.closeTcp(param(f, target(a))));
+  h.set("closetcp", (f, a) => {
+    const peer = param(f, target(a));
+    f.engine.logger.log(6, `Closing socket for TCP peer '${peer}'`);
+    s.closeTcp(peer);
+  });
 }

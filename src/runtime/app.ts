@@ -50,6 +50,7 @@ export function loadRuleFiles(
   let maxLines = 1;
   for (const pattern of patterns) {
     for (const name of expandGlob(pattern)) {
+      logger.log(4, `Reading configuration from ${name}`);
       let text: string;
       try {
         text = decodeBytes(fs.readFileSync(name), mode);
@@ -68,7 +69,7 @@ export function loadRuleFiles(
           if (p !== undefined && p.pattern.lines > maxLines) maxLines = p.pattern.lines;
         }
       }
-      logger.log(5, `${loaded.file.rules.length} rules loaded from ${name}`);
+      logger.log(6, `${loaded.file.rules.length} rules loaded from ${name}`);
       files.push(loaded.file);
     }
   }

@@ -237,7 +237,7 @@ export class ChildManager {
       try {
         child.kill(signal);
         n++;
-        this.#logger.log(6, `Sending ${signal} to child ${pid}`);
+        this.#logger.log(4, `Sending ${signal} to process ${pid}`);
       } catch {
         // already gone
       }

@@ -44,6 +44,12 @@ export interface SecOptions {
   pollTimeout: number;
   /** --socket-timeout seconds to wait for a network connection. Default 60. */
   socketTimeout: number;
+  /** --max-connections: open connections per stream socket input (sec-ts). Default 256. */
+  inputMaxConnections: number;
+  /** --rotation-grace: seconds a renamed-away input file is read on until quiet (sec-ts). Default 5. */
+  rotationGrace: number;
+  /** --idle-timeout: seconds before an idle socket input connection is closed (0 = never). Default 600. */
+  inputIdleTimeout: number;
   /** --blocksize bytes read at once from an input. Default 8192. */
   blocksize: number;
   /** --bufsize lines in input buffers (0 = derive from the rules). Default 0. */
@@ -136,6 +142,9 @@ export function defaultOptions(): SecOptions {
     checkTimeout: 0,
     pollTimeout: 0.1,
     socketTimeout: 60,
+    inputMaxConnections: 256,
+    inputIdleTimeout: 600,
+    rotationGrace: 5,
     blocksize: 8192,
     bufsize: 0,
     evstoresize: 0,
@@ -216,6 +225,9 @@ const TABLE: [string[], OptionKind, Key][] = [
   [["ctlfifo"], "string", "ctlfifo"],
   [["event-time"], "string", "eventTime"],
   [["test-clock"], "flag", "testClock"],
+  [["max-connections"], "int", "inputMaxConnections"],
+  [["idle-timeout"], "int", "inputIdleTimeout"],
+  [["rotation-grace"], "real", "rotationGrace"],
 ];
 
 const DEFS: OptionDef[] = TABLE.map(([names, kind]) => ({ names, kind }));
@@ -303,6 +315,9 @@ const CHECKS: Partial<Record<Key, Check>> = {
   checkTimeout: NON_NEGATIVE,
   pollTimeout: NON_NEGATIVE,
   socketTimeout: POSITIVE,
+  inputMaxConnections: POSITIVE,
+  inputIdleTimeout: NON_NEGATIVE,
+  rotationGrace: NON_NEGATIVE,
   blocksize: POSITIVE,
   bufsize: NON_NEGATIVE,
   evstoresize: NON_NEGATIVE,
@@ -414,6 +429,9 @@ sec-ts options:
                                     or regex:<expr> with named groups (see README)
   --test-clock                      virtual time: "@sleep N" lines on stdin advance the clock
                                     (used by "sec-ts test")
+  --max-connections=<n>             open connections per TCP/Unix socket input (256)
+  --idle-timeout=<seconds>          close socket input connections idle this long (600, 0 = never)
+  --rotation-grace=<seconds>        read a renamed-away input file until quiet this long (5, 0 = no)
 
 Subcommands:
   sec-ts ctl [--fifo=<path>] COMMAND  send COMMAND to a running sec-ts (ctl --help)

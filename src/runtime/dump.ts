@@ -362,6 +362,8 @@ function inputLine(i: Record<string, Json>): string {
     parts.push(`dropped by the kernel: ${i.kernelDropped} datagrams`);
   }
   if (i.cut !== undefined) parts.push(`cut: ${i.cut} lines`);
+  if (i.refused) parts.push(`connection limit reached: ${i.refused} times`);
+  if (i.acceptErrors) parts.push(`failed accepts: ${i.acceptErrors}`);
   parts.push(i.context ? `context: ${i.context}` : "no context set");
   return `${i.file} (${parts.join(", ")})`;
 }
@@ -414,6 +416,11 @@ export function statusSummary(d: DumpData): Record<string, Json> {
     inputs: Object.values(d.inputs).map((i) => {
       const o: Record<string, Json> = { name: i.file, status: i.status, lines: i.lines };
       if (i.dropped !== undefined) o.dropped = i.dropped;
+      if (i.kernelDropped !== undefined && i.kernelDropped !== null) {
+        o.kernelDropped = i.kernelDropped;
+      }
+      if (i.refused) o.refused = i.refused;
+      if (i.acceptErrors) o.acceptErrors = i.acceptErrors;
       return o;
     }),
   };

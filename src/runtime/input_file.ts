@@ -16,7 +16,13 @@
  * Rotation (tail mode, files opened by name): whenever a read finds no new
  * data, the name is looked up again; when it now names another file (device
  * or i-node changed: rename and create), the old file, read to its end, is
- * closed and the new one is read from its beginning. A name that vanished
+ * closed and the new one is read from its beginning. With --rotation-grace
+ * (seconds, default 5), the old file is not closed then but read on, next
+ * to the new one, until it has had no new data for that long (a writer that
+ * reopens its log a moment after the rename keeps writing to the old file):
+ * whenever the new file brings data, the old one is read to its end first,
+ * so lines come in the order they were written; an unfinished last line of
+ * the old file is finished there, not cut (input_file_drain.ts). A name that vanished
  * (file removed) keeps the old file open until the name comes back.
  * Truncation (copytruncate): a file smaller than the read position, or
  * whose last bytes before the read position changed (truncated and
@@ -37,6 +43,7 @@ import { Buffer } from "node:buffer";
 import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { LogLevel } from "./logger.ts";
 import { cutLine, LineAssembler } from "./input_lines.ts";
+import { DrainingFile } from "./input_file_drain.ts";
 import {
   errorCode,
   errorText,
@@ -88,6 +95,8 @@ export class FileSource implements InputSource {
   lines = 0;
   /** Times the file was found rotated or truncated. */
   rotations = 0;
+  /** Renamed-away files still read until quiet (--rotation-grace). */
+  #olds: DrainingFile[] = [];
 
   /** Creates a source for `name`; `fd` is set for standard input that is a regular file. */
   constructor(name: string, context: string | undefined, env: SourceEnv, fd = -1) {
@@ -122,6 +131,8 @@ export class FileSource implements InputSource {
   /** The next complete line, reading the next block synchronously if needed. */
   next(): string | null {
     for (;;) {
+      // old lines already read (before this file's newer ones) come first
+      if (this.#olds.length > 0 && this.#olds.some((o) => o.buffered)) return this.#nextOld(false);
       const block = this.#block;
       const at = this.#at;
       if (at < block.length) {
@@ -130,34 +141,69 @@ export class FileSource implements InputSource {
         this.lines++;
         return cutLine(block, at, i);
       }
+      // lines the renamed-away file got after this block was read come after it
+      if (this.#olds.length > 0) {
+        const line = this.#nextOld(false);
+        if (line !== null) return line;
+      }
       if (this.#fd < 0) return null;
       if (this.#dryUntil !== 0 && performance.now() < this.#dryUntil) return null;
       if (!this.#fill()) return null;
+      this.#catchUpOlds();
     }
+  }
+
+  /** The new file brought data: what the old ones got before it is read now, to come first. */
+  #catchUpOlds(): void {
+    for (const o of this.#olds) o.ready(true);
+  }
+
+  /** The next line of the renamed-away files; drops those that are done. */
+  #nextOld(force: boolean): string | null {
+    for (let i = 0; i < this.#olds.length; i++) {
+      const old = this.#olds[i];
+      const line = old.next(force);
+      if (line !== null) {
+        this.lines++;
+        return line;
+      }
+      if (old.finished) {
+        this.#olds.splice(i--, 1);
+        this.#env.logger.log(LogLevel.debug, `Closing rotated input file ${this.name}`);
+      }
+    }
+    return null;
   }
 
   /** True when lines are buffered or the file may be read now. */
   ready(nowMs: number): boolean {
     if (this.#at < this.#block.length) return true;
+    if (this.#olds.some((o) => o.buffered)) return true;
     return this.#fd >= 0 && (this.#dryUntil === 0 || nowMs >= this.#dryUntil);
   }
 
   /** Reopens a closed file when due; reads a dry file again when due. */
   poll(nowMs: number): boolean {
     if (this.#at < this.#block.length) return true;
+    if (this.#olds.length > 0 && this.#olds.some((o) => o.ready())) return true;
     if (this.#fd < 0) {
       if (!this.#env.tail || nowMs < this.#reopenAt) return false;
       this.#env.logger.log(LogLevel.debug, `Attempting to (re)open ${this.name}`);
-      if (!this.#tryOpen(false, false)) return false;
-      return this.#fill();
+      if (!this.#tryOpen(false, false) || !this.#fill()) return false;
+      this.#catchUpOlds();
+      return true;
     }
     if (this.#dryUntil !== 0 && nowMs < this.#dryUntil) return false;
     this.#dryUntil = 0;
-    return this.#fill();
+    if (!this.#fill()) return false;
+    this.#catchUpOlds();
+    return true;
   }
 
   /** Closes the file. */
   close(): void {
+    for (const o of this.#olds) o.close();
+    this.#olds = [];
     this.#closeFd();
     this.#block = "";
     this.#at = 0;
@@ -220,12 +266,13 @@ export class FileSource implements InputSource {
 
   /** Reads until at least one complete line is decoded, EOF, or an error. */
   #fill(): boolean {
-    const asm = this.#asm;
     if (this.#env.tail && this.#rewritten()) {
       this.#startOver("truncated");
       if (this.#at < this.#block.length) return true;
     }
     for (;;) {
+      // a rename rotation hands the assembler to the old file: take the current one
+      const asm = this.#asm;
       asm.prepare();
       let n: number;
       try {
@@ -326,6 +373,19 @@ export class FileSource implements InputSource {
     log.log(LogLevel.notice, `Input file ${this.name} has been ${why}`);
     log.log(LogLevel.notice, `Reopening ${this.name} and processing from the start`);
     this.rotations++;
+    const graceMs = this.#env.rotationGraceMs ?? 0;
+    if (why === "recreated" && graceMs > 0 && this.#fd !== this.#givenFd) {
+      // the old file is read on until quiet, with its unfinished line
+      this.#olds.push(
+        new DrainingFile(this.#fd, this.#pos, this.#asm, graceMs, this.#env.dryMs),
+      );
+      this.#fd = -1;
+      this.#asm = new LineAssembler(this.#env.scratch, this.#env.textMode, this.#env.readSize);
+      this.#tryOpen(false, false);
+      this.#block = "";
+      this.#at = 0;
+      return;
+    }
     const last = this.#asm.flush();
     if (why === "recreated") {
       this.#closeFd();

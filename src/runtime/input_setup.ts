@@ -89,5 +89,8 @@ export function inputOptions(
     logger,
     inputTimeout: timeout ? opts.inputTimeout : 0,
     onInputTimeout: timeout ? timeoutScriptRunner(opts.timeoutScript!, logger) : undefined,
+    socketMaxConnections: opts.inputMaxConnections,
+    socketIdleTimeout: opts.inputIdleTimeout,
+    rotationGrace: opts.rotationGrace,
   };
 }

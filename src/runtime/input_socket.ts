@@ -73,6 +73,12 @@ export class SocketSource implements InputSource {
   bytes = 0;
   /** Lines dropped because the queue was full (datagram sockets). */
   dropped = 0;
+  /** Times the listener paused because --max-connections were open. */
+  refused = 0;
+  /** Connections closed after --idle-timeout without data. */
+  idleClosed = 0;
+  /** Failed accepts (EMFILE, ENFILE, ...); the listener backs off and keeps accepting. */
+  acceptErrors = 0;
   readonly #addr: SocketAddress | null;
   /** `?syslog`: syslog headers turned into the traditional file format (syslog_header.ts). */
   readonly #syslog: boolean;
@@ -93,6 +99,16 @@ export class SocketSource implements InputSource {
   #cutByConnections = 0;
   #splitters = new Set<LineSplitter>();
   #reportedDrops = 0;
+  #reportedKernel: number | undefined;
+  #lastKernelCheck = 0;
+  #reportedRefused = 0;
+  #reportedAcceptErrors = 0;
+  #lastAcceptError = "";
+  #connLast = new Map<Deno.Conn, number>();
+  #slotWaiter: (() => void) | null = null;
+  /** Resolves once the socket is bound (node:dgram binds asynchronously); never rejects. */
+  bound: Promise<void> = Promise.resolve();
+  #idleTimer: ReturnType<typeof setInterval> | undefined;
   #reportedCuts = 0;
   #lastReport = 0;
 
@@ -150,7 +166,14 @@ export class SocketSource implements InputSource {
     }
     this.#listening = true;
     this.#env.logger.log(LogLevel.debug, `Listening on ${this.name}`);
-    if (this.#listener !== null) this.#acceptLoop(this.#listener);
+    if (this.#listener !== null) {
+      this.#acceptLoop(this.#listener);
+      const idleMs = this.#env.socketIdleMs ?? 600_000;
+      if (idleMs > 0) {
+        this.#idleTimer = setInterval(() => this.#closeIdle(idleMs), Math.min(idleMs / 2, 30_000));
+        Deno.unrefTimer(this.#idleTimer);
+      }
+    }
   }
 
   /** The next queued line, or null. */
@@ -190,6 +213,7 @@ export class SocketSource implements InputSource {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#idleTimer !== undefined) clearInterval(this.#idleTimer);
     try {
       this.#listener?.close();
     } catch {
@@ -203,6 +227,7 @@ export class SocketSource implements InputSource {
       }
     }
     this.#conns.clear();
+    this.#connLast.clear();
     try {
       this.#udp?.close();
     } catch {
@@ -216,6 +241,8 @@ export class SocketSource implements InputSource {
     const w = this.#waiters;
     this.#waiters = [];
     for (const f of w) f();
+    this.#slotWaiter?.();
+    this.#slotWaiter = null;
     const a = this.#addr;
     if (this.#listening && a?.path !== undefined) {
       try {
@@ -239,6 +266,8 @@ export class SocketSource implements InputSource {
       cut: this.cut,
       kernelDropped: this.kernelDrops(),
       connections: this.#conns.size,
+      refused: this.#listener !== null ? this.refused : undefined,
+      acceptErrors: this.#listener !== null ? this.acceptErrors : undefined,
       queued: this.#queue.length - this.#head,
     };
   }
@@ -274,20 +303,63 @@ export class SocketSource implements InputSource {
     if (this.timedOut) this.#env.fresh(this);
   }
 
+  /**
+   * Accepts connections until the input closes. A failed accept (EMFILE,
+   * ENFILE when descriptors run out, ECONNABORTED, ...) never ends it: the
+   * loop backs off (50 ms, doubling up to 1 s) and tries again; the errors
+   * are counted and logged at most every REPORT_MS. With --max-connections
+   * open connections, the listener stops accepting until one closes: new
+   * connections wait in the kernel's backlog, their data kept.
+   */
   async #acceptLoop(listener: Deno.Listener): Promise<void> {
-    try {
-      for await (const conn of listener) {
-        if (this.#closed) {
-          conn.close();
-          break;
-        }
-        this.#conns.add(conn);
-        this.#env.logger.log(LogLevel.debug, `Connection to input ${this.name} accepted`);
-        this.#readConn(conn);
+    const max = this.#env.socketMaxConnections ?? 256;
+    let backoff = 0;
+    while (!this.#closed) {
+      let conn: Deno.Conn;
+      try {
+        conn = await listener.accept();
+      } catch (e) {
+        if (this.#closed || e instanceof Deno.errors.BadResource) break;
+        this.acceptErrors++;
+        this.#lastAcceptError = errorText(e);
+        this.#report(performance.now());
+        backoff = backoff === 0 ? 50 : Math.min(1000, backoff * 2);
+        await new Promise((r) => setTimeout(r, backoff));
+        continue;
       }
-    } catch (e) {
-      if (!this.#closed) {
-        this.#env.logger.log(LogLevel.error, `Input ${this.name} failed (${errorText(e)})`);
+      backoff = 0;
+      if (this.#closed) {
+        conn.close();
+        break;
+      }
+      this.#conns.add(conn);
+      this.#connLast.set(conn, performance.now());
+      this.#env.logger.log(LogLevel.debug, `Connection to input ${this.name} accepted`);
+      this.#readConn(conn);
+      if (this.#conns.size >= max) {
+        this.refused++;
+        this.#report(performance.now());
+        await new Promise<void>((r) => this.#slotWaiter = r);
+      }
+    }
+  }
+
+  /** Closes the connections that sent nothing for `idleMs` (not those held back by a full queue). */
+  #closeIdle(idleMs: number): void {
+    if (this.#full()) return;
+    const limit = performance.now() - idleMs;
+    for (const [conn, last] of this.#connLast) {
+      if (last >= limit) continue;
+      this.#connLast.delete(conn);
+      this.idleClosed++;
+      this.#env.logger.log(
+        LogLevel.info,
+        `Closing a connection to input ${this.name}: no data for ${idleMs / 1000} s`,
+      );
+      try {
+        conn.close();
+      } catch {
+        // already closed
       }
     }
   }
@@ -306,19 +378,22 @@ export class SocketSource implements InputSource {
         const n = await conn.read(buf);
         if (n === null) break;
         if (n === 0) continue;
+        this.#connLast.set(conn, performance.now());
         this.#received(n);
         const before = this.#queue.length;
         splitter.push(buf.subarray(0, n), this.#push);
         if (this.#queue.length !== before) this.#env.notify();
       }
     } catch (e) {
-      if (!this.#closed) {
+      // a connection closed for idleness ends its read with BadResource
+      if (!this.#closed && this.#connLast.has(conn)) {
         this.#env.logger.log(
           LogLevel.warning,
           `Error reading from a connection to input ${this.name} (${errorText(e)})`,
         );
       }
     }
+    this.#connLast.delete(conn);
     if (!this.#closed) {
       const before = this.#queue.length;
       splitter.flush(this.#push);
@@ -333,6 +408,9 @@ export class SocketSource implements InputSource {
     } catch {
       // already closed
     }
+    const w = this.#slotWaiter;
+    this.#slotWaiter = null;
+    w?.();
   }
 
   /** Queues the lines of a datagram, or counts them as dropped when the queue is full. */
@@ -359,6 +437,7 @@ export class SocketSource implements InputSource {
       this.#unixgram = sock;
       this.#udpPort = (sock.addr as Deno.NetAddr).port;
       openProcNetUdp();
+      this.#reportedKernel = this.kernelDrops();
       this.#receiveLoop(sock, splitter);
       return;
     }
@@ -371,7 +450,14 @@ export class SocketSource implements InputSource {
       this.#listening = false;
     });
     openProcNetUdp();
-    sock.on("listening", () => this.#udpPort = sock.address().port);
+    this.bound = new Promise<void>((resolve) => {
+      sock.once("listening", () => {
+        this.#udpPort = sock.address().port;
+        this.#reportedKernel = this.kernelDrops();
+        resolve();
+      });
+      sock.once("error", () => resolve());
+    });
     sock.bind(a.port!, a.host!);
     this.#udp = sock;
   }
@@ -430,8 +516,39 @@ export class SocketSource implements InputSource {
     if (nowMs - this.#lastReport < REPORT_MS) return;
     const drops = this.dropped - this.#reportedDrops;
     const cuts = this.cut - this.#reportedCuts;
-    if (drops === 0 && cuts === 0) return;
+    const refused = this.refused - this.#reportedRefused;
+    const acceptErrors = this.acceptErrors - this.#reportedAcceptErrors;
+    let kernel = 0;
+    if (this.#udpPort !== undefined && nowMs - this.#lastKernelCheck >= 1000) {
+      this.#lastKernelCheck = nowMs;
+      const k = this.kernelDrops();
+      if (k !== undefined) {
+        kernel = k - (this.#reportedKernel ?? k);
+        this.#reportedKernel = k;
+      }
+    }
+    if (drops === 0 && cuts === 0 && refused === 0 && acceptErrors === 0 && kernel <= 0) return;
     this.#lastReport = nowMs;
+    if (kernel > 0) {
+      this.#env.logger.log(
+        LogLevel.warning,
+        `Input ${this.name}: the kernel dropped ${kernel} datagrams (receive buffer full), ${this.#reportedKernel} in total`,
+      );
+    }
+    if (acceptErrors > 0) {
+      this.#env.logger.log(
+        LogLevel.warning,
+        `Input ${this.name}: ${acceptErrors} connections could not be accepted (${this.#lastAcceptError}); still listening`,
+      );
+      this.#reportedAcceptErrors = this.acceptErrors;
+    }
+    if (refused > 0) {
+      this.#env.logger.log(
+        LogLevel.warning,
+        `Input ${this.name}: --max-connections reached ${refused} times, new connections wait`,
+      );
+      this.#reportedRefused = this.refused;
+    }
     if (drops > 0) {
       this.#env.logger.log(
         LogLevel.warning,

@@ -27,6 +27,12 @@ export interface SourceEnv {
   reopenMs: number;
   /** Where messages go. */
   logger: Logger;
+  /** After a rename rotation, the old file is read until quiet this long (0 = closed at once). */
+  rotationGraceMs?: number;
+  /** Open connections per stream socket input (default 256). */
+  socketMaxConnections?: number;
+  /** Milliseconds after which an idle socket connection is closed (0 = never; default 600 s). */
+  socketIdleMs?: number;
   /** Called by asynchronous sources when new data has arrived or they ended. */
   notify(): void;
   /** Called by a source that read new data while flagged `timedOut` (--input-timeout). */
@@ -58,6 +64,10 @@ export interface SourceInfo {
   dropped?: number;
   /** UDP: datagrams the kernel dropped (receive buffer full), when known. */
   kernelDropped?: number;
+  /** Stream sockets: times the listener paused at --max-connections. */
+  refused?: number;
+  /** Stream sockets: accepts that failed (EMFILE, ...). */
+  acceptErrors?: number;
   /** Sockets: lines cut at the length limit. */
   cut?: number;
   /** Sockets: connections open now (stream sockets). */

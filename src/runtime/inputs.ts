@@ -75,6 +75,12 @@ export interface InputOptions {
    * arrives again afterwards; runs --timeout-script (the caller's business).
    */
   onInputTimeout?: (name: string, state: 0 | 1) => void;
+  /** --rotation-grace: seconds a renamed-away file is read on until quiet (default 5, 0 = no). */
+  rotationGrace?: number;
+  /** --max-connections: open connections per stream socket input (default 256). */
+  socketMaxConnections?: number;
+  /** --idle-timeout: seconds before an idle socket connection is closed (default 600, 0 = never). */
+  socketIdleTimeout?: number;
 }
 
 /** A line read from an input. */
@@ -113,6 +119,7 @@ export class InputManager {
   #nextPoll = 0;
   #waker: (() => void) | null = null;
   #started = false;
+  #woken = false;
 
   /** Sets up the inputs of `specs`; nothing is opened before `start()`. */
   constructor(specs: InputSpec[], options: InputOptions) {
@@ -141,6 +148,9 @@ export class InputManager {
       dryMs: Math.max(this.#pollMs, options.checkTimeout * 1000),
       reopenMs: Math.max(0, options.reopenTimeout * 1000),
       logger: options.logger,
+      socketMaxConnections: options.socketMaxConnections,
+      socketIdleMs: (options.socketIdleTimeout ?? 600) * 1000,
+      rotationGraceMs: (options.rotationGrace ?? 5) * 1000,
       notify: () => {
         const w = this.#waker;
         this.#waker = null;
@@ -159,8 +169,8 @@ export class InputManager {
   }
 
   /** Opens every input in reading order; failures are logged, not thrown. */
-  start(): Promise<void> {
-    if (this.#started) return Promise.resolve();
+  async start(): Promise<void> {
+    if (this.#started) return;
     this.#started = true;
     for (const spec of this.#specs) {
       this.#options.logger.log(LogLevel.notice, `Opening input file ${spec.path}`);
@@ -168,8 +178,11 @@ export class InputManager {
       source.open();
       this.#sources.push(source);
     }
+    // sockets that bind asynchronously (node:dgram) are bound before permissions are revoked
+    for (const s of this.#sources) {
+      if (s instanceof SocketSource) await s.bound;
+    }
     this.#nextPoll = performance.now() + this.#pollMs;
-    return Promise.resolve();
   }
 
   /**
@@ -249,6 +262,7 @@ export class InputManager {
 
   /** Ends a pending `waitForData` early (a signal or control command arrived). */
   wake(): void {
+    this.#woken = true;
     this.#env.notify();
   }
 
@@ -279,6 +293,11 @@ export class InputManager {
     const deadline = performance.now() + Math.max(0, timeoutMs);
     for (;;) {
       let now = performance.now();
+      if (this.#woken) {
+        // a command waits: back to the main loop at once
+        this.#woken = false;
+        return true;
+      }
       if (this.#anyReady(now)) return true;
       if (this.#ended()) return false;
       if (now >= deadline) return true;

@@ -33,6 +33,7 @@ import { collectDump, dumpFileName, statusSummary, writeDump } from "./dump.ts";
 import { expandConf, expandInputs } from "./input_setup.ts";
 import type { InputManager } from "./inputs.ts";
 import { type Logger, LogLevel } from "./logger.ts";
+import { collectGarbage, initGc } from "./gc.ts";
 
 /** A logger whose level can change and whose files can be reopened (LogTapeLogger). */
 export interface ControllableLogger extends Logger {
@@ -96,6 +97,7 @@ export class Lifecycle {
 
   /** Takes over the running parts; the engine's rule files count as loaded now. */
   constructor(deps: LifecycleDeps) {
+    initGc(); // before the correlator revokes its permissions
     this.#d = deps;
     this.engine = deps.engine;
     this.#startTime = deps.startTime ?? wallNow();
@@ -165,6 +167,7 @@ export class Lifecycle {
     this.#remember(this.engine.files);
     d.inputs.reconfigure(expandInputs(d.opts), true);
     this.#internal("SEC_RESTART");
+    collectGarbage(); // the previous generation, at once (gc.ts)
   }
 
   /** Soft restart (SIGABRT): reloads only new and changed rule files. */
@@ -211,6 +214,7 @@ export class Lifecycle {
     this.engine.setRules(files);
     d.inputs.reconfigure(expandInputs(d.opts), d.opts.keepopen);
     this.#internal("SEC_SOFTRESTART");
+    collectGarbage();
   }
 
   /** Writes the dump file (SIGUSR1). */

@@ -1,21 +1,23 @@
 /**
- * The correlator's log through LogTape (--log, --syslog, --debug).
+ * The correlator's log (--log, --syslog, --debug, standard error).
  *
  * As SEC 2.9.4 does: messages up to the --debug level are logged (the level
  * can change at run time: SIGINT, the control FIFO's `debug N`); --log
- * appends "Sun Nov 22 14:56:15 2026: message" lines to a file (reopened on
- * SIGUSR2 and restarts, so a rotated log file is followed); --syslog sends
- * them with the given facility; when standard error is a terminal the
- * messages also go there, without the time stamp. With none of these,
- * nothing is logged (like SEC). The environment variable
- * `SEC_TS_LOG_STDERR=1` sends the messages to standard error in any case
- * (handy under test harnesses).
+ * appends "Sun Nov 22 14:56:15 2026: message" lines to a file through
+ * LogTape's file sink (reopened on SIGUSR2 and restarts, so a rotated file
+ * is followed); --syslog sends them with the given facility to the local
+ * syslog socket /dev/log (syslog_socket.ts; `SEC_TS_SYSLOG_SOCKET` names
+ * another path), with SEC's priorities (log_format.ts).
  *
- * Syslog uses @logtape/syslog: RFC 5424 messages over UDP to localhost:514
- * (rsyslog's imudp; `SEC_TS_SYSLOG=host:port` chooses another target), app
- * name "sec". LogTape has no "critical" and "notice" levels: SEC's levels map
- * to critical→fatal, error→error, warning→warning, notice→info, info→info,
- * debug→debug (so syslog sees critical as emerg and notice as info).
+ * Standard error gets the messages, without time stamps, when it is a
+ * terminal, when `SEC_TS_LOG_STDERR=1`, with --testonly, and when sec-ts
+ * was started by systemd with standard error connected to the journal
+ * (`JOURNAL_STREAM` names standard error's device and i-node) and neither
+ * --log nor --syslog is given. On the journal stream each line starts with
+ * its syslog priority (`<3>...`), so `journalctl -p warning` filters them.
+ *
+ * Control characters in messages (from input lines, the control FIFO) are
+ * escaped in every sink (escapeControls).
  *
  * @module
  */
@@ -29,36 +31,24 @@ import {
   type Sink,
 } from "@logtape/logtape";
 import { getFileSink } from "@logtape/file";
-import { getSyslogSink } from "@logtape/syslog";
-import { perlLocaltime } from "../engine/variables.ts";
+import * as fs from "node:fs";
+import {
+  escapeControls,
+  FACILITY_CODES,
+  formatJournalLine,
+  formatLogLine,
+  formatSyslog,
+} from "./log_format.ts";
+import { DEFAULT_SYSLOG_SOCKET, SyslogSocket } from "./syslog_socket.ts";
 import type { Logger } from "./logger.ts";
+
+export { formatLogLine } from "./log_format.ts";
 
 /** SEC level (1..6) to LogTape level. */
 const LEVELS: readonly LtLevel[] = ["fatal", "fatal", "error", "warning", "info", "info", "debug"];
 
 /** Syslog facilities accepted by --syslog. */
-export const FACILITIES = [
-  "kern",
-  "user",
-  "mail",
-  "daemon",
-  "auth",
-  "syslog",
-  "lpr",
-  "news",
-  "uucp",
-  "cron",
-  "authpriv",
-  "ftp",
-  "local0",
-  "local1",
-  "local2",
-  "local3",
-  "local4",
-  "local5",
-  "local6",
-  "local7",
-] as const;
+export const FACILITIES: readonly string[] = Object.keys(FACILITY_CODES);
 
 /** Where the log goes. */
 export interface LogSetup {
@@ -68,10 +58,16 @@ export interface LogSetup {
   syslog?: string;
   /** --debug level (1..6). */
   debug: number;
-  /** Also log to standard error (default: when it is a terminal, or SEC_TS_LOG_STDERR=1). */
+  /**
+   * Log to standard error: true always, false never; by default when it is
+   * a terminal, with SEC_TS_LOG_STDERR=1, or when it is the journal and no
+   * other sink is given.
+   */
   stderr?: boolean;
-  /** Syslog target (default localhost:514, or SEC_TS_SYSLOG). */
-  syslogTarget?: { hostname: string; port: number };
+  /** --testonly: the findings always go to standard error (unless `stderr` is false). */
+  testonly?: boolean;
+  /** Syslog socket path (default SEC_TS_SYSLOG_SOCKET or /dev/log). */
+  syslogSocket?: string;
 }
 
 function envFlag(name: string): string | undefined {
@@ -82,21 +78,46 @@ function envFlag(name: string): string | undefined {
   }
 }
 
-/** The text of a log file line: SEC's "localtime: message". */
-export function formatLogLine(timestampMs: number, message: string): string {
-  return `${perlLocaltime(new Date(timestampMs))}: ${message}\n`;
+/**
+ * True when standard error is the journal's stream: systemd sets
+ * JOURNAL_STREAM to "device:i-node" of the stream it connected.
+ */
+export function stderrIsJournal(): boolean {
+  const js = envFlag("JOURNAL_STREAM");
+  const m = js === undefined ? null : /^(\d+):(\d+)$/.exec(js);
+  if (m === null) return false;
+  try {
+    const st = fs.fstatSync(2, { bigint: true });
+    return st.dev === BigInt(m[1]) && st.ino === BigInt(m[2]);
+  } catch {
+    return false;
+  }
+}
+
+function stderrIsTerminal(): boolean {
+  try {
+    return Deno.stderr.isTerminal();
+  } catch {
+    return false;
+  }
 }
 
 function messageOf(record: LogRecord): string {
   return typeof record.rawMessage === "string" ? record.rawMessage : String(record.message[0]);
 }
 
-/** A sink writing synchronously to standard error, without time stamps (SEC on a terminal). */
-function stderrSink(): Sink {
+function levelOf(record: LogRecord): number {
+  return (record.properties.secLevel as number | undefined) ?? 6;
+}
+
+/** A sink writing synchronously to standard error, without time stamps (journal: with priorities). */
+function stderrSink(journal: boolean): Sink {
   const enc = new TextEncoder();
   return (record: LogRecord) => {
+    const msg = messageOf(record);
+    const text = journal ? formatJournalLine(levelOf(record), msg) : msg + "\n";
     try {
-      Deno.stderr.writeSync(enc.encode(messageOf(record) + "\n"));
+      Deno.stderr.writeSync(enc.encode(text));
     } catch {
       // standard error closed
     }
@@ -110,6 +131,7 @@ export class LogTapeLogger implements Logger {
   #setup: LogSetup;
   #lt: LtLogger | null = null;
   #category: string[];
+  #syslog: SyslogSocket | null = null;
   static #instances = 0;
 
   private constructor(setup: LogSetup) {
@@ -120,7 +142,7 @@ export class LogTapeLogger implements Logger {
 
   /** Sets up the sinks; a --syslog facility that is not known throws an Error. */
   static async create(setup: LogSetup): Promise<LogTapeLogger> {
-    if (setup.syslog !== undefined && !FACILITIES.includes(setup.syslog as never)) {
+    if (setup.syslog !== undefined && !(setup.syslog in FACILITY_CODES)) {
       throw new Error(`Invalid syslog facility '${setup.syslog}'`);
     }
     const logger = new LogTapeLogger(setup);
@@ -128,16 +150,27 @@ export class LogTapeLogger implements Logger {
     return logger;
   }
 
+  /** The syslog connection (with its drop count), when --syslog is given. */
+  get syslog(): SyslogSocket | null {
+    return this.#syslog;
+  }
+
   /** Logs `message` at SEC level `level` when `level <= maxLevel`. */
   log(level: number, message: string): void {
     if (level > this.maxLevel || this.#lt === null) return;
+    const text = escapeControls(message);
     this.#lt.emit({
       level: LEVELS[level] ?? "debug",
-      message: [message],
-      rawMessage: message,
+      message: [text],
+      rawMessage: text,
       timestamp: Date.now(),
       properties: { secLevel: level },
     });
+  }
+
+  /** True when a message at `level` is logged somewhere. */
+  enabled(level: number): boolean {
+    return level <= this.maxLevel && this.#lt !== null;
   }
 
   /** Sets the --debug level (1..6). */
@@ -154,6 +187,33 @@ export class LogTapeLogger implements Logger {
   async close(): Promise<void> {
     this.#lt = null;
     await dispose();
+    this.#syslog?.close();
+    this.#syslog = null;
+  }
+
+  #syslogSink(facility: number): Sink {
+    const path = this.#setup.syslogSocket ?? envFlag("SEC_TS_SYSLOG_SOCKET") ??
+      DEFAULT_SYSLOG_SOCKET;
+    // the socket is opened now, before the correlator revokes its permissions, and kept
+    if (this.#syslog === null || this.#syslog.path !== path) {
+      this.#syslog?.close();
+      this.#syslog = new SyslogSocket(path);
+      if (!this.#syslog.connected) {
+        const why = this.#syslog.lastError ?? "not connected";
+        try {
+          Deno.stderr.writeSync(
+            new TextEncoder().encode(`sec-ts: can't connect to syslog socket ${path} (${why})\n`),
+          );
+        } catch {
+          // standard error closed
+        }
+      }
+    }
+    const sock = this.#syslog;
+    const pid = Deno.pid;
+    return (r: LogRecord) => {
+      sock.send(formatSyslog(facility, levelOf(r), messageOf(r), r.timestamp, pid));
+    };
   }
 
   async #configure(): Promise<void> {
@@ -165,35 +225,14 @@ export class LogTapeLogger implements Logger {
         bufferSize: 0,
       });
     }
-    if (s.syslog !== undefined) {
-      let target = s.syslogTarget;
-      const env = envFlag("SEC_TS_SYSLOG");
-      if (target === undefined && env !== undefined) {
-        const m = /^(.*):(\d+)$/.exec(env);
-        if (m) target = { hostname: m[1], port: Number(m[2]) };
-      }
-      sinks.syslog = getSyslogSink({
-        hostname: target?.hostname ?? "localhost",
-        port: target?.port ?? 514,
-        protocol: "udp",
-        facility: (s.syslog === "kern"
-          ? "kernel"
-          : s.syslog === "auth"
-          ? "security"
-          : s.syslog) as "local0",
-        appName: "sec",
-      });
-    }
+    if (s.syslog !== undefined) sinks.syslog = this.#syslogSink(FACILITY_CODES[s.syslog]);
+    const journal = stderrIsJournal();
     let toStderr = s.stderr;
     if (toStderr === undefined) {
-      toStderr = envFlag("SEC_TS_LOG_STDERR") === "1";
-      try {
-        toStderr ||= Deno.stderr.isTerminal();
-      } catch {
-        // no standard error
-      }
+      toStderr = envFlag("SEC_TS_LOG_STDERR") === "1" || s.testonly === true ||
+        stderrIsTerminal() || (journal && s.log === undefined && s.syslog === undefined);
     }
-    if (toStderr) sinks.stderr = stderrSink();
+    if (toStderr) sinks.stderr = stderrSink(journal);
     await configure({
       reset: true,
       sinks,

@@ -22,6 +22,8 @@ export const LogLevel = {
 export interface Logger {
   /** Logs `message` at `level` (1 = critical ... 6 = debug) if the level is enabled. */
   log(level: number, message: string): void;
+  /** True when a message at `level` would go anywhere (lets callers skip building it). */
+  enabled?(level: number): boolean;
 }
 
 /** A logger writing "time: message" lines to standard error, up to `maxLevel`. */
@@ -32,6 +34,10 @@ export class StderrLogger implements Logger {
   /** Creates a logger that writes levels up to `maxLevel`. */
   constructor(maxLevel = 6) {
     this.maxLevel = maxLevel;
+  }
+  /** True when `level <= maxLevel`. */
+  enabled(level: number): boolean {
+    return level <= this.maxLevel;
   }
   /** Writes the message to standard error when `level <= maxLevel`. */
   log(level: number, message: string): void {

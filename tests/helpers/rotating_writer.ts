@@ -13,11 +13,19 @@
  *   written after the reader's last read before the truncation are lost by
  *   any copytruncate reader), copy <file> to <file>.<n>, truncate <file> and
  *   go on writing at once (to the same descriptor, opened for appending).
+ * - lagrename: rename <file> to <file>.<n> and create a new empty <file> (as
+ *   logrotate's `create` does), but go on writing to the renamed file for
+ *   ROTATE_LAG_MS milliseconds (environment, default 500; a daemon that
+ *   reopens its log on a HUP a moment later), then switch to the new file
+ *   (finishing the current line in the old one first).
  * Prints "done <lines>" when finished.
  *
  * @module
  */
 import { closeSync, copyFileSync, ftruncateSync, openSync, renameSync, writeSync } from "node:fs";
+
+const LAG_MS = Number(Deno.env.get("ROTATE_LAG_MS") ?? "500");
+let lagUntil = 0;
 
 const [file, linesArg, rateArg, everyArg, modesArg] = Deno.args;
 const total = Number(linesArg);
@@ -40,6 +48,13 @@ function writeText(text: string): void {
 }
 
 while (seq < total) {
+  if (lagUntil !== 0 && performance.now() >= lagUntil) {
+    if (carry !== "") writeText(carry);
+    carry = "";
+    closeSync(fd);
+    fd = open();
+    lagUntil = 0;
+  }
   const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
   let batch = carry;
   carry = "";
@@ -47,7 +62,7 @@ while (seq < total) {
   while (seq < due) {
     seq++;
     batch += `L${seq} ${pad.slice(0, seq % 40)}\n`;
-    if (seq % every === 0 && seq < total) {
+    if (seq % every === 0 && seq < total && lagUntil === 0) {
       rotate = true;
       break;
     }
@@ -62,7 +77,11 @@ while (seq < total) {
   if (rotate) {
     const mode = modes[rotations % modes.length];
     rotations++;
-    if (mode === "rename") {
+    if (mode === "lagrename") {
+      renameSync(file, `${file}.${rotations}`);
+      closeSync(open());
+      lagUntil = performance.now() + LAG_MS;
+    } else if (mode === "rename") {
       renameSync(file, `${file}.${rotations}`);
       closeSync(fd);
       fd = open();
