@@ -15,6 +15,7 @@ import type { Context } from "./contexts.ts";
 import type { ActionEnv, ActionRunner, BoundActions, Engine } from "./engine.ts";
 import { fixedVariable, timeVariable, variableText } from "./variables.ts";
 import { perlTrue } from "../lang/patterns.ts";
+import { perlSplitLines } from "./split_lines.ts";
 
 const NORMAL = 0;
 const BREAK = 1;
@@ -127,9 +128,8 @@ function lifetimeOf(text: string): number | undefined {
   return /^\d+$/.test(t) ? parseInt(t, 10) : undefined;
 }
 
-function splitLines(text: string): string[] {
-  return text.split("\n");
-}
+/** A multi-line text's lines, as SEC splits them (Perl's split(/\n/)). */
+const splitLines = perlSplitLines;
 
 function storeAllows(f: Frame, ctx: Context | undefined, adding: number): boolean {
   const max = f.engine.contexts.maxEvents;
@@ -233,8 +233,10 @@ function installCoreActions(x: ActionExecutor): void {
     const lines = splitLines(param(f, a.text, f.list.desc));
     let ctx = findContext(f, name);
     if (ctx?.internal) return;
-    if (!storeAllows(f, kind === "fill" ? undefined : ctx, lines.length)) return;
+    // SEC creates a missing context even when the lines do not fit the store
+    const fits = storeAllows(f, kind === "fill" ? undefined : ctx, lines.length);
     if (ctx === undefined) ctx = f.engine.contexts.create(name, f.engine.now(), 0, undefined);
+    if (!fits) return;
     const now = f.engine.now();
     if (kind === "fill") ctx.clear();
     if (kind === "prepend") ctx.prepend(lines, now);
@@ -393,9 +395,8 @@ function installCoreActions(x: ActionExecutor): void {
   h.set("break", () => BREAK);
   h.set("continue", () => CONTINUE);
   h.set("rewrite", (f, a) => {
-    f.engine.rewriteBuffer(
-      parseInt(param(f, a.lines, "1"), 10) || 1,
-      param(f, a.text, f.list.desc),
-    );
+    const lnum = param(f, a.lines, "1").trim();
+    if (!/^\d+$/.test(lnum)) return; // SEC: must be an unsigned integer
+    f.engine.rewriteBuffer(parseInt(lnum, 10), param(f, a.text, f.list.desc));
   });
 }

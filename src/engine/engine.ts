@@ -229,7 +229,8 @@ export class Engine {
     if (created) this.contexts.create("SEC_INTERNAL_EVENT", this.now(), 0, undefined);
     this.#syntheticBuffer.push(name, SYNTHETIC_SOURCE);
     try {
-      this.#runEvent(this.#syntheticBuffer, INTERNAL_EVENT_CONTEXT, true);
+      // its internal context is SEC_INTERNAL_EVENT (with or without --intcontexts)
+      this.#runEvent(this.#syntheticBuffer, undefined, true, "SEC_INTERNAL_EVENT");
     } finally {
       if (created) this.contexts.delete("SEC_INTERNAL_EVENT");
     }
@@ -281,12 +282,17 @@ export class Engine {
     return this.#syntheticHead < this.#synthetic.length;
   }
 
-  #runEvent(buf: InputBuffer, intContext: string | undefined, synthetic: boolean): void {
+  #runEvent(
+    buf: InputBuffer,
+    intContext: string | undefined,
+    synthetic: boolean,
+    ownInternal?: string,
+  ): void {
     this.#events++;
     const outerNow = this.#eventNow;
     this.#eventNow = Math.floor(this.clock.now());
     const useInt = this.options.intcontexts && intContext !== undefined;
-    const ev = new EventContext(buf, useInt ? intContext : undefined, synthetic);
+    const ev = new EventContext(buf, ownInternal ?? (useInt ? intContext : undefined), synthetic);
     ev.literalScan = this.#literalScan;
     let created = false;
     if (useInt && !this.contexts.has(intContext!)) {

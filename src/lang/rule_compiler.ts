@@ -421,7 +421,14 @@ function compileRule(
       base.multact = yesNo(field(block, "multact"), "multact", false);
       base.window = positive("window");
       const egpF = field(block, "egpattern");
-      if (egpF !== undefined) {
+      if (egpF === undefined) {
+        for (let i = 1; i <= egN; i++) {
+          const key = "egtoken" + (i === 1 ? "" : String(i));
+          if (field(block, key) !== undefined) {
+            throw new RuleError(`'${key}' keyword requires the 'egpattern' keyword`);
+          }
+        }
+      } else {
         const egtF = field(block, "egptype");
         const kindText = egtF?.value ?? "RegExp";
         let pt;

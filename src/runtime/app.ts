@@ -36,7 +36,7 @@ export interface LoadedRules {
   maxLines: number;
 }
 
-/** Expands the --conf globs and loads every file, logging each problem. */
+/** Expands the --conf globs and loads every file (once: by name, at its first place), logging each problem. */
 export function loadRuleFiles(
   patterns: string[],
   options: LoadOptions,
@@ -46,8 +46,11 @@ export function loadRuleFiles(
   const files: RuleFile[] = [];
   let errors = 0;
   let maxLines = 1;
+  const seen = new Set<string>(); // a file named twice is loaded once, at its first place (as SEC)
   for (const pattern of patterns) {
     for (const name of expandGlob(pattern)) {
+      if (seen.has(name)) continue;
+      seen.add(name);
       let text: string;
       try {
         text = decodeBytes(fs.readFileSync(name), mode);
