@@ -69,6 +69,16 @@ export interface LoadedFile {
   diagnostics: LoadDiagnostic[];
 }
 
+/** Whether a pattern type sets match variables ($0, $1, ...). */
+function setsMatchVars(ptype: string | undefined): boolean {
+  if (ptype === undefined) return false;
+  try {
+    return ["RegExp", "PerlFunc", "Cached"].includes(parsePatternType(ptype).kind);
+  } catch {
+    return false;
+  }
+}
+
 class RuleError extends Error {
   constructor(message: string, readonly line?: number) {
     super(message);
@@ -479,11 +489,16 @@ function compileRule(
     case "PairWithWindow": {
       base.second = part("2", true);
       base.pattern2Source = required(block, "pattern2").value;
+      // SEC's first round (%N of the first match, %% -> %) runs only when
+      // the first pattern sets match variables and pattern2 is a regular
+      // expression or a cache lookup
+      const round1 = setsMatchVars(field(block, "ptype")?.value) &&
+        ["RegExp", "NRegExp", "Cached"].includes(base.second.pattern.kind);
       base.desc2 = parseTemplate(required(block, "desc2").value, {
         actionVars: false,
-        pairVars: true,
+        pairVars: round1,
       });
-      base.action2 = reqAction("action2", pairSyntax);
+      base.action2 = reqAction("action2", round1 ? pairSyntax : ACTION_SYNTAX);
       base.window = type === "PairWithWindow" ? positive("window") : win("window", false);
       break;
     }

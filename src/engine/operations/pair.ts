@@ -258,7 +258,7 @@ export function processPair(engine: Engine, rule: Rule, ev: EventContext): Conti
     matched = true;
     const src: BindSources = setsVars
       ? { ...engine.sources(m2, ev), pair: op.first }
-      : { ...engine.sources(op.first, ev), pair: null };
+      : { ...engine.sources(op.first, ev), pair: op.first }; // NRegExp pattern2: %N still set
     const desc2 = engine.bindText(rule.desc2!, src);
     store.remove(op);
     op.run(engine, bindList(engine, rule.action2, src, desc2, rule));
