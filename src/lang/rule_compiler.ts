@@ -73,7 +73,9 @@ export interface LoadedFile {
 function setsMatchVars(ptype: string | undefined): boolean {
   if (ptype === undefined) return false;
   try {
-    return ["RegExp", "PerlFunc", "Cached"].includes(parsePatternType(ptype).kind);
+    return ["RegExp", "NRegExp", "PerlFunc", "NPerlFunc", "Cached"].includes(
+      parsePatternType(ptype).kind,
+    );
   } catch {
     return false;
   }
@@ -289,7 +291,7 @@ function compileRule(
     if (c.kind === "GoTo") pendingGoto.push({ cont: c, ruleIndex });
     return c;
   };
-  const part = (suffix: string, withCont: boolean): PatternPart => {
+  const part = (suffix: string, withCont: boolean, deferInvalid = false): PatternPart => {
     const ptypeF = required(block, "ptype" + suffix);
     const patternF = required(block, "pattern" + suffix);
     let pt: { kind: Pattern["kind"]; lines: number };
@@ -306,19 +308,24 @@ function compileRule(
     }
     let varmap: VarMap | undefined;
     const vmF = field(block, "varmap" + suffix);
-    if (vmF !== undefined) {
+    // SEC ignores (without checking) a variable map of other pattern types
+    if (vmF !== undefined && (pt.kind === "RegExp" || pt.kind === "PerlFunc")) {
       try {
         varmap = parseVarMap(vmF.value);
       } catch (e) {
         throw new RuleError((e as Error).message, vmF.line);
       }
-      if (pt.kind !== "RegExp" && pt.kind !== "PerlFunc") varmap = undefined;
     }
     let pattern: Pattern;
     try {
       pattern = compilePattern(pt.kind, pt.lines, patternF.value, varmap, options);
     } catch (e) {
-      throw new RuleError((e as Error).message, patternF.line);
+      // a Pair's pattern2 with match variables is compiled per operation (as SEC): a
+      // text that is no valid pattern as written loads; its operations then fail
+      if (!deferInvalid || !/^N?RegExp$/.test(pt.kind)) {
+        throw new RuleError((e as Error).message, patternF.line);
+      }
+      pattern = compilePattern(pt.kind, pt.lines, "(?!)", varmap, options);
     }
     const ctxF = field(block, "context" + suffix);
     return {
@@ -487,8 +494,13 @@ function compileRule(
       break;
     case "Pair":
     case "PairWithWindow": {
-      base.second = part("2", true);
       base.pattern2Source = required(block, "pattern2").value;
+      base.second = part(
+        "2",
+        true,
+        setsMatchVars(field(block, "ptype")?.value) &&
+          parseTemplate(base.pattern2Source).hasMatchVars,
+      );
       // SEC's first round (%N of the first match, %% -> %) runs only when
       // the first pattern sets match variables and pattern2 is a regular
       // expression or a cache lookup

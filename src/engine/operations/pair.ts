@@ -84,8 +84,8 @@ function pattern2Parsed(rule: Rule): Template {
   return t;
 }
 
-/** The pattern2 of a new operation (compiled once per distinct text). */
-function pattern2For(engine: Engine, rule: Rule, first: MatchData | null): Pattern {
+/** The pattern2 of a new operation (compiled once per distinct text); null when that text is no valid pattern. */
+function pattern2For(engine: Engine, rule: Rule, first: MatchData | null): Pattern | null {
   const base = rule.second!.pattern;
   const t = pattern2Parsed(rule);
   if (!t.hasMatchVars || first === null) return base;
@@ -101,15 +101,22 @@ function pattern2For(engine: Engine, rule: Rule, first: MatchData | null): Patte
   if (cache === undefined) compiled.set(rule, cache = new Map());
   let p = cache.get(text);
   if (p === undefined) {
-    p = compilePattern2(engine, rule, first, text);
+    const q = compilePattern2(engine, rule, first, text);
+    if (q === null) return null;
+    p = q;
     if (cache.size > 10_000) cache.clear();
     cache.set(text, p);
   }
   return p;
 }
 
-/** Compiles an operation's pattern2 `text` (from the template when it allows). */
-function compilePattern2(engine: Engine, rule: Rule, first: MatchData, text: string): Pattern {
+/** Compiles an operation's pattern2 `text` (from the template when it allows); null (logged) when invalid. */
+function compilePattern2(
+  engine: Engine,
+  rule: Rule,
+  first: MatchData,
+  text: string,
+): Pattern | null {
   const base = rule.second!.pattern;
   const options = (engine.services.get("patternOptions") ?? {}) as PatternOptions;
   const tpl = pattern2Template(rule, options);
@@ -126,7 +133,7 @@ function compilePattern2(engine: Engine, rule: Rule, first: MatchData, text: str
       2,
       `Invalid pattern2 '${text}' for rule at ${rule.file}:${rule.line}: ${why}`,
     );
-    return base;
+    return null;
   }
 }
 
@@ -223,6 +230,12 @@ export function processPair(engine: Engine, rule: Rule, ev: EventContext): Conti
     const key = store.keyFor(engine, rule, src);
     if (store.getByKey(rule, key, now) !== undefined) return main.cont;
     const desc = store.descOf(rule, key);
+    const pattern2 = pattern2For(engine, rule, vars);
+    if (pattern2 === null) {
+      // SEC: the operation cannot start (its pattern2 is invalid); the event is still matched
+      engine.logger.log(2, `Can't start Pair event correlation operation with the key '${desc}'`);
+      return main.cont;
+    }
     const action = bindList(engine, rule.action, src, desc, rule);
     const withWindow = rule.type === "PairWithWindow";
     const op = new PairOperation(
@@ -230,7 +243,7 @@ export function processPair(engine: Engine, rule: Rule, ev: EventContext): Conti
       desc,
       now,
       keptFirst(rule, vars),
-      pattern2For(engine, rule, vars),
+      pattern2,
       withWindow ? action : undefined,
     );
     store.add(op, key);
