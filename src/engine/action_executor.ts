@@ -343,15 +343,24 @@ function installCoreActions(x: ActionExecutor): void {
       f.engine.queueDelayedEvent(delay, line);
     }
   });
+  /** A run-time event delay: an unsigned integer (blanks around it allowed), else undefined (logged). */
+  const delayOf = (f: Frame, a: CompiledAction): number | undefined => {
+    const t = param(f, a.time, "0").trim();
+    if (/^\d+$/.test(t)) return parseInt(t, 10);
+    f.engine.logger.log(3, `Invalid time specification '${t}'`);
+    return undefined;
+  };
   h.set("tevent", (f, a) => {
-    const delay = parseInt(param(f, a.time, "0"), 10) || 0;
+    const delay = delayOf(f, a);
+    if (delay === undefined) return;
     for (const line of splitLines(param(f, a.text, f.list.desc))) {
       f.engine.queueDelayedEvent(delay, line);
     }
   });
   h.set("cevent", (f, a) => {
     const ctxName = param(f, a.name);
-    const delay = parseInt(param(f, a.time, "0"), 10) || 0;
+    const delay = delayOf(f, a);
+    if (delay === undefined) return;
     for (const line of splitLines(param(f, a.text, f.list.desc))) {
       f.engine.queueDelayedEvent(delay, line, ctxName);
     }

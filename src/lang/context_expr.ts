@@ -12,7 +12,8 @@
  * Evaluation reproduces SEC 2.9.4 exactly, including its quirk: the
  * evaluator keeps one result and at most ONE pending right operand, so in
  * `A || B && C` the operand C is dropped and the expression acts like
- * `A && B` (while `A || (B && C)` is evaluated normally). Operands are
+ * `A && B` (while `A || (B && C)` is evaluated normally); a `!` on a dropped
+ * operand is dropped with it. Operands are
  * evaluated lazily, so `&&` and `||` short-circuit.
  *
  * @module
@@ -229,16 +230,20 @@ export function evaluateContextExpr(expr: ContextExpr, env: ContextEnv): boolean
   let result: boolean | undefined;
   let pending: Operand | undefined;
   let negate = false;
+  // the last operand was dropped: a `!` that follows it negates nothing
+  let dropped = false;
   for (const t of pf) {
     if (typeof t !== "string") {
+      dropped = false;
       if (result === undefined) result = evalOperand(t, env);
       else if (pending === undefined) {
         pending = t;
         negate = false;
-      }
+      } else dropped = true;
       continue;
     }
     if (t === "!") {
+      if (dropped) continue;
       if (pending !== undefined) negate = !negate;
       else result = !result;
       continue;

@@ -213,6 +213,7 @@ export async function runCorrelator(
   engineClock.refresh();
   if (opts.intevents) engine.processInternalEvent("SEC_SHUTDOWN", false);
   actionRuntime.shutdown();
+  await actionRuntime.feedsDone();
   outputs.flush();
   outputs.closeAll();
   await inputs.close();

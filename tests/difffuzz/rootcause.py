@@ -688,16 +688,6 @@ KNOWN = [
               "(regex_literals.ts) stops at the escape and takes the literal before it ('zz') as required "
               "without seeing the later '|', so lines matching only another branch (box.test) never match",
               "bug", _litesc_detect, _litesc_neutralize),
-    RootCause("nochildterm-report-lost",
-              "--nochildterm: a report (or pipe) child started just before --notail reaches end of input "
-              "still gets the event store from SEC after SEC exits; sec-ts exits without feeding it "
-              "(report C cat prints nothing, cat >> f leaves f empty)",
-              "bug", _report_cmd_detect, _report_cmd_neutralize),
-    RootCause("tevent-time",
-              "tevent whose time evaluates to something that is not an unsigned integer (e.g. an unset "
-              "variable): SEC logs 'Invalid time specification' and creates no event; sec-ts creates it",
-              "bug", lambda c: any(_tevent_var(n) for f, it in rules(c) for k, v in it["fields"]
-                                   if isinstance(v, list) for n in walk_actions(v)), _tevent_neutralize),
     RootCause("jump-loop",
               "Jump into a file set that contains the jumping file itself: SEC skips the set "
               "('loop detected') so each rule of the set sees the event once; sec-ts runs the "
