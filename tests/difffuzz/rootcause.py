@@ -672,22 +672,11 @@ KNOWN = [
               "Perl regex recursion ((?R), a call from inside the group it calls): JavaScript cannot "
               "recurse, sec-ts rejects the rule (deliberate, README 'Differences from SEC')",
               "limitation", _perlre_detect, _perlre_neutralize),
-    RootCause("regex-x-no-hex",
-              "Perl regex \\x not followed by a hex digit means \\x00 (the next character keeps its "
-              "meaning, e.g. 'ta\\x|' has an empty alternative and matches every line); sec-ts "
-              "translates it differently",
-              "bug", _xnohex_detect, _xnohex_neutralize),
     RootCause("context-quirk",
               "unparenthesized context expressions mixing ||, && and ! : SEC's postfix evaluator gives "
               "quirky results (e.g. C1||s&&!1 is false when C1 exists and s does not); sec-ts "
               "reproduces only part of the quirk",
               "bug", lambda c: False, _ctx_quirk_neutralize),
-    RootCause("prefilter-alternation",
-              "RegExp with a top-level alternation after an escape such as \\x41, \\101, \\e, \\p{..}, "
-              "\\N, \\cI, \\o{..}, \\g1 (zz\\x41|box): sec-ts's required-literal pre-check "
-              "(regex_literals.ts) stops at the escape and takes the literal before it ('zz') as required "
-              "without seeing the later '|', so lines matching only another branch (box.test) never match",
-              "bug", _litesc_detect, _litesc_neutralize),
     RootCause("jump-loop",
               "Jump into a file set that contains the jumping file itself: SEC skips the set "
               "('loop detected') so each rule of the set sees the event once; sec-ts runs the "
