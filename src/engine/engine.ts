@@ -365,8 +365,9 @@ export class Engine {
     for (const name of names) {
       const files = this.sets.get(name);
       if (files === undefined) continue;
+      // a set holding a file entered through a Jump already is skipped whole (SEC: loop detected)
+      if (files.some((f) => this.#jumpStack.includes(f))) continue;
       for (const f of files) {
-        if (this.#jumpStack.includes(f)) continue;
         this.#jumpStack.push(f);
         try {
           if (this.matchFile(f, ev) === END) return END;

@@ -677,11 +677,6 @@ KNOWN = [
               "quirky results (e.g. C1||s&&!1 is false when C1 exists and s does not); sec-ts "
               "reproduces only part of the quirk",
               "bug", lambda c: False, _ctx_quirk_neutralize),
-    RootCause("jump-loop",
-              "Jump into a file set that contains the jumping file itself: SEC skips the set "
-              "('loop detected') so each rule of the set sees the event once; sec-ts runs the "
-              "set's other files a second time",
-              "bug", lambda c: bool(_jump_loops(c)), _jump_loop_neutralize),
     RootCause("pair-cache-lookup-time",
               "Pair/PairWithWindow whose pattern2 sets no variables (TValue, SubStr...): SEC substitutes "
               "$:{entry:var} in desc2/action2 when the operation starts (cache of the first match); sec-ts "
