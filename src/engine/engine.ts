@@ -419,10 +419,13 @@ export class Engine {
 
   /** Substitutes match variables in raw text (memoized template parse). */
   substitute(text: string, sources: BindSources): string {
-    let t = this.#templateCache.get(text);
+    // Pair context2: %N, %{N}, %+{name} are the first match's (SEC's first round)
+    const pairRound = sources.pair !== undefined && sources.pair !== null;
+    const key = pairRound ? "\u0000" + text : text;
+    let t = this.#templateCache.get(key);
     if (t === undefined) {
-      t = parseTemplate(text);
-      this.#templateCache.set(text, t);
+      t = parseTemplate(text, { actionVars: false, pairVars: pairRound });
+      this.#templateCache.set(key, t);
     }
     return t.hasMatchVars ? render(bindMatch(t, sources)) : text;
   }

@@ -677,15 +677,6 @@ KNOWN = [
               "quirky results (e.g. C1||s&&!1 is false when C1 exists and s does not); sec-ts "
               "reproduces only part of the quirk",
               "bug", lambda c: False, _ctx_quirk_neutralize),
-    RootCause("pair-cache-lookup-time",
-              "Pair/PairWithWindow whose pattern2 sets no variables (TValue, SubStr...): SEC substitutes "
-              "$:{entry:var} in desc2/action2 when the operation starts (cache of the first match); sec-ts "
-              "looks it up when action2 runs (cache of the second line)",
-              "bug", _pair_cache_detect, _pair_cache_neutralize),
-    RootCause("pair-context2-preeval",
-              "Pair/PairWithWindow context2=[...]: SEC evaluates it before matching pattern2 (a varmap2 cache "
-              "entry of this line is not there yet); sec-ts evaluates it after the match",
-              "bug", lambda c: any(_pair_ctx2_pre(it) for f, it in rules(c)), _pair_ctx2_neutralize),
     RootCause("nul-in-rule-file",
               "a NUL byte in an action list of a rule file: SEC uses NUL internally as the placeholder for "
               "parenthesised parts, so the NUL is replaced by the next '(...)' of the list (SEC artefact); "

@@ -36,7 +36,7 @@ import {
 import type { BoundActions, Engine } from "../engine.ts";
 import type { EventContext } from "../event.ts";
 import { bindList } from "./counting.ts";
-import { keptMatch } from "./snapshot.ts";
+import { keptMatch, savedSources } from "./snapshot.ts";
 import { Operation, operationStore } from "./store.ts";
 
 /** A Pair or PairWithWindow operation. */
@@ -55,6 +55,13 @@ export class PairOperation extends Operation {
   ) {
     super(rule, desc, now, rule.window);
   }
+
+  /**
+   * Pattern2 sets no variables: `$:{entry:var}` of desc2/action2 as the
+   * first event's pattern match cache held them (SEC substitutes them when
+   * the operation starts).
+   */
+  firstCache: BindSources["cache"];
 
   /** Pair ends silently; PairWithWindow runs its action first. */
   expire(engine: Engine): boolean {
@@ -246,6 +253,9 @@ export function processPair(engine: Engine, rule: Rule, ev: EventContext): Conti
       pattern2,
       withWindow ? action : undefined,
     );
+    if (!pattern2.setsVars && src.cache !== undefined) {
+      op.firstCache = savedSources(rule.second!, [rule.desc2, rule.action2], src).cache;
+    }
     store.add(op, key);
     if (!withWindow) op.run(engine, action);
     return main.cont;
@@ -259,10 +269,13 @@ export function processPair(engine: Engine, rule: Rule, ev: EventContext): Conti
   for (const o of store.ofRule(rule)) {
     const op = o as PairOperation;
     if (op.ended || (op.overAt(now) && store.getByKey(rule, op.mapKey, now) !== op)) continue;
+    const pre = second.context?.preEvaluated === true;
+    // context2=[...] is evaluated before pattern2 (as SEC: its cache entries are not set yet)
+    if (pre && !engine.evalContext(second.context!, null, ev, op.first)) continue;
     const m2 = op.pattern2.match(ev);
     if (m2 === null) continue;
     const setsVars = op.pattern2.setsVars;
-    if (second.context !== undefined) {
+    if (second.context !== undefined && !pre) {
       const ok = setsVars
         ? engine.evalContext(second.context, m2, ev, op.first)
         : engine.evalContext(second.context, op.first, ev, null);
@@ -271,7 +284,7 @@ export function processPair(engine: Engine, rule: Rule, ev: EventContext): Conti
     matched = true;
     const src: BindSources = setsVars
       ? { ...engine.sources(m2, ev), pair: op.first }
-      : { ...engine.sources(op.first, ev), pair: op.first }; // NRegExp pattern2: %N still set
+      : { ...engine.sources(op.first, ev), pair: op.first, cache: op.firstCache };
     const desc2 = engine.bindText(rule.desc2!, src);
     store.remove(op);
     op.run(engine, bindList(engine, rule.action2, src, desc2, rule));
