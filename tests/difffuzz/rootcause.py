@@ -672,11 +672,6 @@ KNOWN = [
               "Perl regex recursion ((?R), a call from inside the group it calls): JavaScript cannot "
               "recurse, sec-ts rejects the rule (deliberate, README 'Differences from SEC')",
               "limitation", _perlre_detect, _perlre_neutralize),
-    RootCause("context-quirk",
-              "unparenthesized context expressions mixing ||, && and ! : SEC's postfix evaluator gives "
-              "quirky results (e.g. C1||s&&!1 is false when C1 exists and s does not); sec-ts "
-              "reproduces only part of the quirk",
-              "bug", lambda c: False, _ctx_quirk_neutralize),
     RootCause("nul-in-rule-file",
               "a NUL byte in an action list of a rule file: SEC uses NUL internally as the placeholder for "
               "parenthesised parts, so the NUL is replaced by the next '(...)' of the list (SEC artefact); "
