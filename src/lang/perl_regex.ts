@@ -56,7 +56,8 @@
  *
  * This file is the public entry; the translator lives in `perl_regex/`:
  * `translator.ts` (state, sequences, quantifiers, atoms) with `groups.ts`,
- * `escapes.ts` and `classes.ts`; `charsets.ts` (byte sets, class rules,
+ * `calls.ts` (conditionals, subroutine calls), `escapes.ts` and
+ * `classes.ts`; `charsets.ts` (byte sets, class rules,
  * properties); `compiled.ts` (the exec wrapper); `scan.ts`; `types.ts`.
  *
  * @module

@@ -1,8 +1,9 @@
 /**
  * The Perl regex translator: its state, and the parsing of alternations,
- * sequences, quantifiers, atoms and literals. Groups, escapes and
- * character classes are parsed by the functions of `groups.ts`,
- * `escapes.ts` and `classes.ts`, which take the translator as argument.
+ * sequences, quantifiers, atoms and literals. Groups, conditionals and
+ * subroutine calls, escapes and character classes are parsed by the
+ * functions of `groups.ts`, `calls.ts`, `escapes.ts` and `classes.ts`,
+ * which take the translator as argument.
  *
  * @module
  */
