@@ -55,6 +55,16 @@ export interface Template {
    * again for action list variables.
    */
   readonly rebind?: readonly TemplatePart[];
+  /**
+   * Pair desc2/action2 whose first-round values may extend a `$` variable
+   * (see parseTemplate): the text after the first round, with a marker
+   * for each first-round reference.
+   */
+  readonly round1?: {
+    readonly text: string;
+    readonly marks: readonly VarRef[];
+    readonly actionVars: boolean;
+  };
 }
 
 /** Which variable syntaxes a field understands. */
@@ -100,7 +110,13 @@ export function parseTemplate(text: string, syntax: TemplateSyntax = MATCH_ONLY)
     out += text[i];
     i++;
   }
-  return parseRound(text, out, syntax.actionVars, true, refs);
+  const t = parseRound(text, out, syntax.actionVars, true, refs);
+  // a first-round value right after `$`, `$1`, `${`...: in SEC it becomes part of
+  // that match variable (`$0%1` with %1 = 1 is `$01`): both rounds are then done on text
+  if (/\$(?:\d*|\{[^}]*|\+\{?[^}]*|:\{?[^}]*)\uD800/.test(out)) {
+    return { ...t, round1: { text: out, marks: refs, actionVars: syntax.actionVars } };
+  }
+  return t;
 }
 
 /** Marks a first-round reference in a Pair template (lone surrogates never occur in rule text). */
@@ -292,6 +308,7 @@ export interface BindSources {
  */
 export function bindMatch(t: Template, sources: BindSources): Template {
   if (!t.hasMatchVars) return t;
+  if (t.round1 !== undefined && sources.pair) return rounds(t, t.round1, sources);
   if (t.rebind !== undefined) return rebind(t, t.rebind, sources);
   const out: TemplatePart[] = [];
   let lit = "";
@@ -333,6 +350,16 @@ export function bindMatch(t: Template, sources: BindSources): Template {
   }
   if (lit !== "") out.push(lit);
   return { source: t.source, parts: out, hasMatchVars: false, hasActionVars: t.hasActionVars };
+}
+
+/** SEC's first round on text (first-match values in), then the usual stage 1 on what it gives. */
+function rounds(t: Template, r1: NonNullable<Template["round1"]>, sources: BindSources): Template {
+  const text = r1.text.replace(/\uD800(\d+)\uDBFF/g, (_, k: string) => {
+    const v = matchValue(r1.marks[parseInt(k, 10)], sources) ?? "";
+    return r1.actionVars ? v.replaceAll("%", "%%") : v;
+  });
+  const next = parseRound(t.source, text, r1.actionVars, true, []);
+  return bindMatch(next, { ...sources, pair: null });
 }
 
 /** Stage 1 as SEC does it: match values (their % doubled) into the text, read again for action variables. */
