@@ -15,6 +15,7 @@ import type { Context } from "./contexts.ts";
 import type { ActionEnv, ActionRunner, BoundActions, Engine } from "./engine.ts";
 import { fixedVariable, timeVariable, variableText } from "./variables.ts";
 import { perlTrue } from "../lang/patterns.ts";
+import { PERL_TRIM } from "../lang/blanks.ts";
 import { perlSplitLines } from "./split_lines.ts";
 
 const NORMAL = 0;
@@ -124,7 +125,7 @@ function changeable(f: Frame, name: string): Context | undefined {
 
 /** A lifetime parameter: whole seconds (0 = infinite), undefined when invalid. */
 function lifetimeOf(text: string): number | undefined {
-  const t = text.trim();
+  const t = text.replace(PERL_TRIM, "");
   return /^\d+$/.test(t) ? parseInt(t, 10) : undefined;
 }
 
@@ -274,7 +275,7 @@ function installCoreActions(x: ActionExecutor): void {
   h.set("trim", (f, a) => {
     const ctx = findContext(f, param(f, a.name));
     if (ctx === undefined) return;
-    const spec = param(f, a.time).trim();
+    const spec = param(f, a.time).replace(PERL_TRIM, "");
     let limit: number;
     if (/^-\d+$/.test(spec)) limit = f.engine.now() + parseInt(spec, 10);
     else if (/^\+\d+$/.test(spec)) limit = ctx.created + parseInt(spec.slice(1), 10);
@@ -345,7 +346,7 @@ function installCoreActions(x: ActionExecutor): void {
   });
   /** A run-time event delay: an unsigned integer (blanks around it allowed), else undefined (logged). */
   const delayOf = (f: Frame, a: CompiledAction): number | undefined => {
-    const t = param(f, a.time, "0").trim();
+    const t = param(f, a.time, "0").replace(PERL_TRIM, "");
     if (/^\d+$/.test(t)) return parseInt(t, 10);
     f.engine.logger.log(3, `Invalid time specification '${t}'`);
     return undefined;
@@ -404,7 +405,7 @@ function installCoreActions(x: ActionExecutor): void {
   h.set("break", () => BREAK);
   h.set("continue", () => CONTINUE);
   h.set("rewrite", (f, a) => {
-    const lnum = param(f, a.lines, "1").trim();
+    const lnum = param(f, a.lines, "1").replace(PERL_TRIM, "");
     if (!/^\d+$/.test(lnum)) return; // SEC: must be an unsigned integer
     f.engine.rewriteBuffer(parseInt(lnum, 10), param(f, a.text, f.list.desc));
   });

@@ -17,6 +17,8 @@
  * @module
  */
 
+import { PERL_TRIM } from "./blanks.ts";
+
 /** A code operand (`params -> code`, `names :> code`, `= code`). */
 export interface CodeOperandNode {
   /** "->", ":>" or "=". */
@@ -66,11 +68,11 @@ export class ContextExprError extends Error {}
 
 /** Parses a context field value. */
 export function parseContextExpr(text: string): ParsedContext {
-  let t = text.trim();
+  let t = text.replace(PERL_TRIM, "");
   let preEvaluated = false;
   if (t.startsWith("[") && t.endsWith("]")) {
     preEvaluated = true;
-    t = t.slice(1, -1).trim();
+    t = t.slice(1, -1).replace(PERL_TRIM, "");
   }
   return { expr: parseLevel(t), preEvaluated };
 }
@@ -126,7 +128,7 @@ function tokenize(s: string): Infix[] {
       j++;
     }
     if (depth !== 0) throw new ContextExprError(`unbalanced parentheses in '${s}'`);
-    out.push({ operand: parseOperand(s.slice(i, j).trim()) });
+    out.push({ operand: parseOperand(s.slice(i, j).replace(PERL_TRIM, "")) });
     i = j;
     expectOperand = false;
   }
@@ -152,17 +154,21 @@ function parseOperand(s: string): Operand {
   if (s === "") throw new ContextExprError("operand missing");
   const arrow = codeArrow(s);
   if (arrow >= 0) {
-    const code = s.slice(arrow + 2).trim();
+    const code = s.slice(arrow + 2).replace(PERL_TRIM, "");
     if (code === "") {
       throw new ContextExprError(`code missing after '${s.slice(arrow, arrow + 2)}'`);
     }
     return {
       kind: "code",
-      operand: { op: s.slice(arrow, arrow + 2), params: s.slice(0, arrow).trim(), code },
+      operand: {
+        op: s.slice(arrow, arrow + 2),
+        params: s.slice(0, arrow).replace(PERL_TRIM, ""),
+        code,
+      },
     };
   }
   if (s.startsWith("=")) {
-    const code = s.slice(1).trim();
+    const code = s.slice(1).replace(PERL_TRIM, "");
     if (code === "") throw new ContextExprError("code missing after '='");
     return { kind: "code", operand: { op: "=", params: "", code } };
   }
@@ -170,11 +176,13 @@ function parseOperand(s: string): Operand {
     if (closingParen(s, 0) !== s.length - 1) {
       throw new ContextExprError(`invalid operand '${s}'`);
     }
-    return { kind: "group", expr: parseLevel(s.slice(1, -1).trim()) };
+    return { kind: "group", expr: parseLevel(s.slice(1, -1).replace(PERL_TRIM, "")) };
   }
-  const vs = /^varset\s+(\S+)$/.exec(s);
+  const vs = /^varset[ \t\n\v\f\r]+([^ \t\n\v\f\r]+)$/.exec(s);
   if (vs !== null) return { kind: "varset", name: vs[1] };
-  if (/\s/.test(s)) throw new ContextExprError(`invalid context name '${s}' (contains whitespace)`);
+  if (/[ \t\n\v\f\r]/.test(s)) {
+    throw new ContextExprError(`invalid context name '${s}' (contains whitespace)`);
+  }
   return { kind: "name", name: s };
 }
 

@@ -8,6 +8,8 @@
  *
  * @module
  */
+
+import { PERL_TRIM } from "./blanks.ts";
 import {
   type CompiledPerlRegex,
   compilePerlRegex,
@@ -187,13 +189,15 @@ export function parsePatternType(ptype: string): { kind: PatternKind; lines: num
 export function parseVarMap(text: string): VarMap {
   const cacheNames: string[] = [];
   const entries: [string, number][] = [];
-  const items = text.trim().split(/\s*;\s*/);
+  const items = text.replace(PERL_TRIM, "").split(/[ \t\n\v\f\r]*;[ \t\n\v\f\r]*/);
   while (items.length > 0 && items[items.length - 1] === "") items.pop();
   for (const item of items) {
-    const m = /^([A-Za-z][A-Za-z0-9_]*)(?:\s*=\s*([0-9]+))?$/.exec(item);
+    const m = /^([A-Za-z][A-Za-z0-9_]*)(?:[ \t\n\v\f\r]*=[ \t\n\v\f\r]*([0-9]+))?$/.exec(item);
     if (m === null) {
       throw new PatternError(
-        `Invalid variable map '${text.trim()}': the variable mapping '${item}' does not have the form <letter>[<letter>|<digit>|<underscore>]... [= <number>]`,
+        `Invalid variable map '${
+          text.replace(PERL_TRIM, "")
+        }': the variable mapping '${item}' does not have the form <letter>[<letter>|<digit>|<underscore>]... [= <number>]`,
       );
     }
     if (m[2] === undefined) cacheNames.push(m[1]);

@@ -381,7 +381,9 @@ function compileRule(
   switch (type) {
     case "Options": {
       const j = field(block, "joincfset");
-      base.joincfset = j === undefined ? [] : j.value.split(/\s+/).filter((s) => s !== "");
+      base.joincfset = j === undefined
+        ? []
+        : j.value.split(/[ \t\n\v\f\r]+/).filter((s) => s !== "");
       base.procallin = yesNo(field(block, "procallin"), "procallin", true, false);
       return base;
     }
@@ -408,7 +410,7 @@ function compileRule(
       base.constset = yesNo(field(block, "constset"), "constset", true);
       const cf = field(block, "cfset");
       if (cf !== undefined) {
-        base.cfset = cf.value.split(/\s+/).filter((s) => s !== "").map((s) =>
+        base.cfset = cf.value.split(/[ \t\n\v\f\r]+/).filter((s) => s !== "").map((s) =>
           base.constset ? literalTemplate(s) : parseTemplate(s)
         );
       }
@@ -539,7 +541,7 @@ function parseContinue(f: RawField): Continue {
   if (lower === "takenext") return { kind: "TakeNext" };
   if (lower === "dontcont") return { kind: "DontCont" };
   if (lower === "endmatch") return { kind: "EndMatch" };
-  const m = /^goto\s+(\S.*)$/i.exec(v);
+  const m = /^goto[ \t\n\v\f\r]+([^ \t\n\v\f\r].*)$/i.exec(v);
   if (m !== null) return { kind: "GoTo", label: m[1], target: -1 };
   throw new RuleError(`invalid continue value '${v}'`, f.line);
 }
