@@ -4,6 +4,9 @@
  * Each case is one test step named after it; a summary per prefix
  * (p-, c-, a-) is printed at the end.
  *
+ * The project's own cases, in tests/fixtures/conformance/cases (same
+ * format, recorded from SEC 2.9.4 with run-case --record), run as well.
+ *
  * Cases listed in tests/conformance_pending.txt are expected to fail for
  * now: they run and are reported ("still failing" / "PASS-unexpectedly")
  * but do not fail the suite. Every other case must pass.
@@ -34,6 +37,8 @@ import {
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const casesDir = resolve(repo, "..", "shared", "conformance", "cases");
+/** The project's own cases (recorded from SEC 2.9.4 the same way), run beside the shared ones. */
+const ownCasesDir = join(repo, "tests", "fixtures", "conformance", "cases");
 const pendingFile = join(repo, "tests", "conformance_pending.txt");
 const env = (name: string) => Deno.env.get(name);
 
@@ -62,13 +67,18 @@ if (!existsSync(casesDir)) {
   Deno.test("conformance", async (t) => {
     const filter = env("SEC_CONFORMANCE_FILTER");
     const re = filter ? new RegExp(filter) : undefined;
-    const names = listCases(casesDir).filter((n) => !re || re.test(n));
+    const dirs = new Map<string, string>();
+    for (const n of listCases(casesDir)) dirs.set(n, join(casesDir, n));
+    if (existsSync(ownCasesDir)) {
+      for (const n of listCases(ownCasesDir)) dirs.set(n, join(ownCasesDir, n));
+    }
+    const names = [...dirs.keys()].sort().filter((n) => !re || re.test(n));
     const strict = env("SEC_CONFORMANCE_STRICT") === "1";
     const pending = strict ? new Set<string>() : readPendingList(pendingFile);
     const jobs = Math.max(1, parseInt(env("SEC_CONFORMANCE_JOBS") ?? "8", 10) || 8);
     const cmd = command();
     const verbose = env("SEC_CONFORMANCE_VERBOSE") === "1";
-    const cases = names.map((n) => loadCase(join(casesDir, n)));
+    const cases = names.map((n) => loadCase(dirs.get(n)!));
     const runs = runPool(cases, jobs, (c) => runCase(c, cmd));
 
     const results: CaseResult[] = [];
@@ -109,7 +119,7 @@ if (!existsSync(casesDir)) {
     }
     const unexpected = results.filter((r) => r.passed && pending.has(r.name)).map((r) => r.name);
     if (unexpected.length) lines.push(`PASS-unexpectedly (unlist them): ${unexpected.join(" ")}`);
-    const stale = [...pending].filter((n) => !listCases(casesDir).includes(n));
+    const stale = [...pending].filter((n) => !dirs.has(n));
     if (stale.length) lines.push(`pending list names unknown cases: ${stale.join(" ")}`);
     console.log(lines.join("\n"));
 

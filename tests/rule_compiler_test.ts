@@ -47,7 +47,7 @@ const INVALID: [string, number, string][] = [
   [
     "type=Single\nptype=RegExp\npattern=(x)\nvarmap=1bad\ndesc=d\naction=none",
     4,
-    "invalid variable map entry '1bad'",
+    "Invalid variable map '1bad': the variable mapping '1bad' does not have the form",
   ],
   [
     "type=Single\nptype=TValue\npattern=MAYBE\ndesc=d\naction=none",

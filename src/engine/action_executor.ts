@@ -16,6 +16,8 @@ import type { ActionEnv, ActionRunner, BoundActions, Engine } from "./engine.ts"
 import { fixedVariable, perlLocaltime, timeVariable, variableText } from "./variables.ts";
 import { perlTrue } from "../lang/patterns.ts";
 import { traceBefore, traceEvents, tracesVariable, traceVarName } from "./action_trace.ts";
+import { PERL_TRIM } from "../lang/blanks.ts";
+import { perlSplitLines } from "./split_lines.ts";
 
 const NORMAL = 0;
 const BREAK = 1;
@@ -170,13 +172,12 @@ function changeable(f: Frame, name: string): Context | undefined {
 
 /** A lifetime parameter: whole seconds (0 = infinite), undefined when invalid. */
 function lifetimeOf(text: string): number | undefined {
-  const t = text.trim();
+  const t = text.replace(PERL_TRIM, "");
   return /^\d+$/.test(t) ? parseInt(t, 10) : undefined;
 }
 
-function splitLines(text: string): string[] {
-  return text.split("\n");
-}
+/** A multi-line text's lines, as SEC splits them (Perl's split(/\n/)). */
+const splitLines = perlSplitLines;
 
 function storeAllows(f: Frame, ctx: Context | undefined, adding: number): boolean {
   const max = f.engine.contexts.maxEvents;
@@ -187,7 +188,8 @@ function storeAllows(f: Frame, ctx: Context | undefined, adding: number): boolea
 
 /** The delay of tevent/cevent: whole seconds; anything else is logged as SEC does and skipped. */
 function eventDelay(f: Frame, text: string): number | undefined {
-  if (/^\s*\d+\s*$/.test(text)) return parseInt(text, 10);
+  const t = text.replace(PERL_TRIM, ""); // ASCII blanks only, as Perl's \s on bytes
+  if (/^\d+$/.test(t)) return parseInt(t, 10);
   f.engine.logger.log(3, `Invalid time specification '${text}' for creating events`);
   return undefined;
 }
@@ -287,8 +289,10 @@ function installCoreActions(x: ActionExecutor): void {
     const lines = splitLines(param(f, a.text, f.list.desc));
     let ctx = findContext(f, name);
     if (ctx?.internal) return;
-    if (!storeAllows(f, kind === "fill" ? undefined : ctx, lines.length)) return;
+    // SEC creates a missing context even when the lines do not fit the store
+    const fits = storeAllows(f, kind === "fill" ? undefined : ctx, lines.length);
     if (ctx === undefined) ctx = f.engine.contexts.create(name, f.engine.now(), 0, undefined);
+    if (!fits) return;
     const now = f.engine.now();
     if (kind === "fill") ctx.clear();
     if (kind === "prepend") ctx.prepend(lines, now);
@@ -326,7 +330,7 @@ function installCoreActions(x: ActionExecutor): void {
   h.set("trim", (f, a) => {
     const ctx = findContext(f, param(f, a.name));
     if (ctx === undefined) return;
-    const spec = param(f, a.time).trim();
+    const spec = param(f, a.time).replace(PERL_TRIM, "");
     let limit: number;
     if (/^-\d+$/.test(spec)) limit = f.engine.now() + parseInt(spec, 10);
     else if (/^\+\d+$/.test(spec)) limit = ctx.created + parseInt(spec.slice(1), 10);
@@ -459,9 +463,8 @@ function installCoreActions(x: ActionExecutor): void {
   h.set("break", () => BREAK);
   h.set("continue", () => CONTINUE);
   h.set("rewrite", (f, a) => {
-    f.engine.rewriteBuffer(
-      parseInt(param(f, a.lines, "1"), 10) || 1,
-      param(f, a.text, f.list.desc),
-    );
+    const lnum = param(f, a.lines, "1").replace(PERL_TRIM, "");
+    if (!/^\d+$/.test(lnum)) return; // SEC: must be an unsigned integer
+    f.engine.rewriteBuffer(parseInt(lnum, 10), param(f, a.text, f.list.desc));
   });
 }

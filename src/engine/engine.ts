@@ -231,7 +231,8 @@ export class Engine {
     if (created) this.contexts.create("SEC_INTERNAL_EVENT", this.now(), 0, undefined);
     this.#syntheticBuffer.push(name, SYNTHETIC_SOURCE);
     try {
-      this.#runEvent(this.#syntheticBuffer, INTERNAL_EVENT_CONTEXT, true);
+      // its internal context is SEC_INTERNAL_EVENT (with or without --intcontexts)
+      this.#runEvent(this.#syntheticBuffer, undefined, true, "SEC_INTERNAL_EVENT");
     } finally {
       if (created) this.contexts.delete("SEC_INTERNAL_EVENT");
     }
@@ -283,12 +284,17 @@ export class Engine {
     return this.#syntheticHead < this.#synthetic.length;
   }
 
-  #runEvent(buf: InputBuffer, intContext: string | undefined, synthetic: boolean): void {
+  #runEvent(
+    buf: InputBuffer,
+    intContext: string | undefined,
+    synthetic: boolean,
+    ownInternal?: string,
+  ): void {
     this.#events++;
     const outerNow = this.#eventNow;
     this.#eventNow = Math.floor(this.clock.now());
     const useInt = this.options.intcontexts && intContext !== undefined;
-    const ev = new EventContext(buf, useInt ? intContext : undefined, synthetic);
+    const ev = new EventContext(buf, ownInternal ?? (useInt ? intContext : undefined), synthetic);
     ev.literalScan = this.#literalScan;
     let created = false;
     if (useInt && !this.contexts.has(intContext!)) {
@@ -361,8 +367,9 @@ export class Engine {
     for (const name of names) {
       const files = this.sets.get(name);
       if (files === undefined) continue;
+      // a set holding a file entered through a Jump already is skipped whole (SEC: loop detected)
+      if (files.some((f) => this.#jumpStack.includes(f))) continue;
       for (const f of files) {
-        if (this.#jumpStack.includes(f)) continue;
         this.#jumpStack.push(f);
         try {
           if (this.matchFile(f, ev) === END) return END;
@@ -414,10 +421,13 @@ export class Engine {
 
   /** Substitutes match variables in raw text (memoized template parse). */
   substitute(text: string, sources: BindSources): string {
-    let t = this.#templateCache.get(text);
+    // Pair context2: %N, %{N}, %+{name} are the first match's (SEC's first round)
+    const pairRound = sources.pair !== undefined && sources.pair !== null;
+    const key = pairRound ? "\u0000" + text : text;
+    let t = this.#templateCache.get(key);
     if (t === undefined) {
-      t = parseTemplate(text);
-      this.#templateCache.set(text, t);
+      t = parseTemplate(text, { actionVars: false, pairVars: pairRound });
+      this.#templateCache.set(key, t);
     }
     return t.hasMatchVars ? render(bindMatch(t, sources)) : text;
   }

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { perlSplitLines } from "./split_lines.ts";
+
 /** A fixed-size ring of the most recent lines and their source names. */
 export class InputBuffer {
   readonly size: number;
@@ -76,13 +78,16 @@ export class InputBuffer {
   }
 
   /**
-   * Replaces the last `n` lines with `text` split on newlines (the rewrite
-   * action): the last line of `text` becomes the newest buffer line; when
-   * `text` has fewer lines than `n`, the older slots become empty.
+   * Replaces the last `n` lines with `text` (the rewrite action), as SEC:
+   * the text is split as Perl's `split(/\n/)` does; `n` 0 means its number
+   * of lines, and `n` is at most the buffer size; a text of fewer lines is
+   * padded with leading empty lines, of more lines only the leading `n` are
+   * written.
    */
   rewrite(n: number, text: string): void {
-    const parts = text.split("\n");
-    const count = Math.min(Math.max(1, n), this.size);
+    const parts = perlSplitLines(text);
+    const count = Math.min(n === 0 ? parts.length : n, this.size);
+    if (parts.length > count) parts.length = count;
     for (let k = 1; k <= count; k++) {
       const idx = parts.length - k;
       this.#lines[this.#slot(k)] = idx >= 0 ? parts[idx] : "";

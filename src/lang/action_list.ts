@@ -25,6 +25,8 @@
  * @module
  */
 
+import { PERL_TRIM } from "./blanks.ts";
+
 /** One parsed action: its type and raw parameters. */
 export interface ParsedAction {
   /** Action keyword in lower case. */
@@ -40,9 +42,9 @@ export class ActionListError extends Error {}
 export function parseActionList(text: string): ParsedAction[] {
   checkBalanced(text);
   const pieces = splitActions(text);
-  if (pieces.length > 0 && pieces[pieces.length - 1].trim() === "") pieces.pop();
+  if (pieces.length > 0 && pieces[pieces.length - 1].replace(PERL_TRIM, "") === "") pieces.pop();
   if (pieces.length === 0) throw new ActionListError("empty action list");
-  return pieces.map((p) => parseAction(p.trim()));
+  return pieces.map((p) => parseAction(p.replace(PERL_TRIM, "")));
 }
 
 function checkBalanced(text: string): void {
@@ -57,7 +59,9 @@ function checkBalanced(text: string): void {
     else if (c === ")" && --depth < 0) break;
   }
   if (depth !== 0) {
-    throw new ActionListError(`unbalanced parentheses found in action list '${text.trim()}'`);
+    throw new ActionListError(
+      `unbalanced parentheses found in action list '${text.replace(PERL_TRIM, "")}'`,
+    );
   }
 }
 
@@ -85,7 +89,9 @@ function splitActions(text: string): string[] {
 
 /** Removes enclosing parentheses (and the whitespace inside them). */
 function stripParens(s: string): string {
-  if (s.length >= 2 && s.startsWith("(") && s.endsWith(")")) return s.slice(1, -1).trim();
+  if (s.length >= 2 && s.startsWith("(") && s.endsWith(")")) {
+    return s.slice(1, -1).replace(PERL_TRIM, "");
+  }
   return s;
 }
 
@@ -98,7 +104,7 @@ function str(s: string): string {
 class Params {
   #s: string;
   constructor(readonly action: string, s: string) {
-    this.#s = s.trim();
+    this.#s = s.replace(PERL_TRIM, "");
   }
   get empty(): boolean {
     return this.#s === "";
@@ -106,7 +112,7 @@ class Params {
   /** The next whitespace-separated word (raw), or undefined. */
   peekWord(): string | undefined {
     if (this.#s === "") return undefined;
-    const m = /^\S+/.exec(this.#s);
+    const m = /^[^ \t\n\v\f\r]+/.exec(this.#s);
     return m![0];
   }
   /** Takes the next word (parentheses stripped), or undefined. */
@@ -174,10 +180,10 @@ function closingParen(s: string): number {
 
 /** A nested action list parameter (create, set). */
 function nestedList(raw: string): ParsedAction[] {
-  const t = raw.trim();
+  const t = raw.replace(PERL_TRIM, "");
   if (t.startsWith("(") && closingParen(t) === t.length - 1) {
     const inner = t.slice(1, -1);
-    return inner.trim() === "" ? [] : parseActionList(inner);
+    return inner.replace(PERL_TRIM, "") === "" ? [] : parseActionList(inner);
   }
   return parseActionList(t);
 }
@@ -185,7 +191,7 @@ function nestedList(raw: string): ParsedAction[] {
 /** Splits an exec-form command line into words at load time. */
 function words(s: string | undefined): string[] {
   if (s === undefined) return [];
-  return s.split(/\s+/).filter((w) => w !== "");
+  return s.split(/[ \t\n\v\f\r]+/).filter((w) => w !== "");
 }
 
 type Parser = (p: Params) => Record<string, unknown>;
@@ -291,11 +297,11 @@ const PARSERS: Record<string, Parser> = {
     const rest = p.restRaw();
     const at = arrowAt(rest);
     if (at < 0) throw new ActionListError("lcall: '->' or ':>' missing");
-    const code = rest.slice(at + 2).trim();
+    const code = rest.slice(at + 2).replace(PERL_TRIM, "");
     if (code === "") throw new ActionListError("lcall: code missing");
     return {
       variable,
-      params: words(str(rest.slice(0, at).trim())),
+      params: words(str(rest.slice(0, at).replace(PERL_TRIM, ""))),
       op: rest.slice(at, at + 2),
       code: stripParens(code),
     };
@@ -325,8 +331,8 @@ const PARSERS: Record<string, Parser> = {
       }
     }
     p.end();
-    const thenList = then.trim() === "" ? [] : parseActionList(then);
-    const elseList = otherwise === undefined || otherwise.trim() === ""
+    const thenList = then.replace(PERL_TRIM, "") === "" ? [] : parseActionList(then);
+    const elseList = otherwise === undefined || otherwise.replace(PERL_TRIM, "") === ""
       ? []
       : parseActionList(otherwise);
     if (thenList.length === 0 && elseList.length === 0) {
@@ -339,7 +345,7 @@ const PARSERS: Record<string, Parser> = {
     const body = p.group();
     if (body === undefined) throw new ActionListError("while: action list in parentheses expected");
     p.end();
-    const list = body.trim() === "" ? [] : parseActionList(body);
+    const list = body.replace(PERL_TRIM, "") === "" ? [] : parseActionList(body);
     if (list.length === 0) throw new ActionListError("empty action list given for while");
     return { variable, body: list };
   },
@@ -374,10 +380,10 @@ function hostPort(p: Params): string {
  */
 function quoted(p: Params): { text: string | undefined; rest: string | undefined } {
   const raw = p.restRaw();
-  const close = raw.startsWith("'") ? /'(?=\s|$)/.exec(raw.slice(1)) : null;
+  const close = raw.startsWith("'") ? /'(?=[ \t\n\v\f\r]|$)/.exec(raw.slice(1)) : null;
   if (close === null) throw new ActionListError(`${p.action}: string in single quotes expected`);
-  const text = str(raw.slice(1, 1 + close.index).trim());
-  const rest = raw.slice(2 + close.index).trim();
+  const text = str(raw.slice(1, 1 + close.index).replace(PERL_TRIM, ""));
+  const rest = raw.slice(2 + close.index).replace(PERL_TRIM, "");
   return { text: text === "" ? undefined : text, rest: rest === "" ? undefined : str(rest) };
 }
 
@@ -394,7 +400,7 @@ function arrowAt(s: string): number {
 
 function parseAction(text: string): ParsedAction {
   if (text === "") throw new ActionListError("invalid action ''");
-  const m = /^(\S+)\s*([\s\S]*)$/.exec(text)!;
+  const m = /^([^ \t\n\v\f\r]+)[ \t\n\v\f\r]*([^]*)$/.exec(text)!;
   const type = m[1].toLowerCase();
   const parser = PARSERS[type];
   if (parser === undefined) throw new ActionListError(`invalid action '${text}'`);

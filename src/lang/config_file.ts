@@ -72,8 +72,10 @@ export interface RawConfig {
   diagnostics: ConfigDiagnostic[];
 }
 
-const FIELD_RE = /^([A-Za-z0-9]+)\s*=\s*(.*?)\s*$/s;
-const CONTINUATION_RE = /\\\s*$/;
+// Perl's \s on bytes: ASCII whitespace only (JavaScript's \s and trim() also take NBSP and more)
+const FIELD_RE = /^([A-Za-z0-9]+)[ \t\n\v\f\r]*=[ \t\n\v\f\r]*(.*?)[ \t\n\v\f\r]*$/s;
+const CONTINUATION_RE = /\\[ \t\n\v\f\r]*$/;
+const perlTrim = (s: string) => s.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, "");
 
 /**
  * Splits configuration file text (a byte string) into raw rule blocks and
@@ -109,7 +111,7 @@ export function readConfigText(file: string, text: string): RawConfig {
       });
       break;
     }
-    const trimmed = logical.trim();
+    const trimmed = perlTrim(logical);
     if (trimmed === "" || trimmed.startsWith("#")) {
       current = null;
       continue;

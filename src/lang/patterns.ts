@@ -8,6 +8,8 @@
  *
  * @module
  */
+
+import { PERL_TRIM } from "./blanks.ts";
 import {
   type CompiledPerlRegex,
   compilePerlRegex,
@@ -177,15 +179,27 @@ export function parsePatternType(ptype: string): { kind: PatternKind; lines: num
   return { kind, lines: 1 };
 }
 
-/** Parses a varmap field value. */
+/**
+ * Parses a varmap field value as SEC does: entries split at semicolons
+ * (with the whitespace around them) as Perl's split, so trailing empty
+ * entries are dropped and any other empty entry is invalid; each entry is
+ * `name` or `name = number`, the name an ASCII letter then ASCII letters,
+ * digits and underscores.
+ */
 export function parseVarMap(text: string): VarMap {
   const cacheNames: string[] = [];
   const entries: [string, number][] = [];
-  for (const raw of text.split(";")) {
-    const item = raw.trim();
-    if (item === "") continue;
-    const m = /^([A-Za-z][A-Za-z0-9_]*)\s*(?:=\s*([0-9]+))?$/.exec(item);
-    if (m === null) throw new PatternError(`invalid variable map entry '${item}'`);
+  const items = text.replace(PERL_TRIM, "").split(/[ \t\n\v\f\r]*;[ \t\n\v\f\r]*/);
+  while (items.length > 0 && items[items.length - 1] === "") items.pop();
+  for (const item of items) {
+    const m = /^([A-Za-z][A-Za-z0-9_]*)(?:[ \t\n\v\f\r]*=[ \t\n\v\f\r]*([0-9]+))?$/.exec(item);
+    if (m === null) {
+      throw new PatternError(
+        `Invalid variable map '${
+          text.replace(PERL_TRIM, "")
+        }': the variable mapping '${item}' does not have the form <letter>[<letter>|<digit>|<underscore>]... [= <number>]`,
+      );
+    }
     if (m[2] === undefined) cacheNames.push(m[1]);
     else entries.push([m[1], parseInt(m[2], 10)]);
   }

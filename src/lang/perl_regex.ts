@@ -27,29 +27,43 @@
  * backreferences to groups that may not take part (Perl fails them) when
  * those groups cannot match empty.
  *
- * Rejected (PerlRegexError): what Perl refuses; recursion, conditionals,
- * code blocks, `\K`, `\G`, `\X`, verbs, `\N{name}`; and where JavaScript
+ * Also emulated: `\K` (it only moves the start of `$&`, which SEC never
+ * shows), conditionals `(?(1)..|..)`, `(?(<name>)..)`, `(?(?=..)..)`,
+ * `(?(R)..)`, `(?(DEFINE)..)` (a "was set" test: a group that cannot
+ * match empty is set when its backreference cannot match at the end; one
+ * that can gets marker captures around its end), subroutine calls `(?1)`,
+ * `(?-1)`, `(?&name)`, `(?P>name)` to groups they are not inside (the
+ * group's pattern inlined without capturing), and case-insensitive
+ * backreferences under byte rules (bytes >= 0x80 become caseless
+ * private-use characters in the source and the subject).
+ *
+ * Rejected (PerlRegexError): what Perl refuses; recursion (`(?R)`, a call
+ * from inside the group it calls), code blocks, `\G`, `\X`, verbs,
+ * `\N{name}`; and where JavaScript
  * would differ: a capture group not set on every repetition of its repeated
  * group (Perl keeps an earlier repetition's value, JavaScript clears it), a
  * repeated group that can match empty with captures or lazy parts inside,
  * backreferences to a group that may be unset and can match empty, to a
  * later group or from inside the group itself, case-insensitive
- * backreferences over Latin-1 letters under ASCII rules, captures in a
- * variable-length lookbehind, atomic groups inside a lookbehind.
+ * captures in a variable-length lookbehind, atomic groups inside a
+ * lookbehind.
  *
- * Known differences: Perl leaks captures out of a failed negative
+ * Known differences: on an empty subject a group that can match empty
+ * cannot be told set from unset (a condition on it takes it as unset);
+ * Perl leaks captures out of a failed negative
  * lookahead, JavaScript does not; Unicode property data follow V8's
  * Unicode version (perl 5.36 has Unicode 14).
  *
  * This file is the public entry; the translator lives in `perl_regex/`:
  * `translator.ts` (state, sequences, quantifiers, atoms) with `groups.ts`,
- * `escapes.ts` and `classes.ts`; `charsets.ts` (byte sets, class rules,
+ * `calls.ts` (conditionals, subroutine calls), `escapes.ts` and
+ * `classes.ts`; `charsets.ts` (byte sets, class rules,
  * properties); `compiled.ts` (the exec wrapper); `scan.ts`; `types.ts`.
  *
  * @module
  */
 
-import { leadingRunGuard, makeCompiled, plainGroups } from "./perl_regex/compiled.ts";
+import { leadingRunGuard, makeCompiled, plainGroups, remapSource } from "./perl_regex/compiled.ts";
 import { translate } from "./perl_regex/translator.ts";
 import {
   type CompiledPerlRegex,
@@ -74,12 +88,14 @@ export function compilePerlRegex(
   let t = translate(pattern, utf8, false);
   if (t.triggered && !utf8) t = translate(pattern, utf8, true);
   if (t.deferred !== undefined) throw t.deferred;
-  const source = plainGroups(leadingRunGuard(pattern, utf8, t.unicodeRules) + t.out);
+  let source = plainGroups(leadingRunGuard(pattern, utf8, t.unicodeRules) + t.out);
+  const remap = t.remapHigh && !utf8 && !t.unicodeRules;
+  if (remap) source = remapSource(source);
   let regex: RegExp;
   try {
     regex = new RegExp(source, utf8 ? "v" : "");
   } catch (e) {
     throw new PerlRegexError(`cannot translate '${pattern}': ${(e as Error).message}`);
   }
-  return makeCompiled(source, regex, t.groups, t.perlCount);
+  return makeCompiled(source, regex, t.groups, t.perlCount, remap);
 }

@@ -45,8 +45,10 @@ export function requiredLiterals(pattern: string): string[] {
       if (d === undefined) return [];
       if (SIMPLE_ESCAPES.has(d)) atom = d;
       else if (d === "t") atom = "\t";
-      else if (/[0-9xoceNpPgkQELUlu]/.test(d)) return finish(out, run);
-      else atom = null; // \d \s \w \b \A etc.
+      else if (/[0-9xoceNpPgkQELUlu]/.test(d)) {
+        // the analysis stops here: what it found holds only if no top-level | follows
+        return laterAlternation(pattern, i + 2) ? [] : finish(out, run);
+      } else atom = null; // \d \s \w \b \A etc.
       next = i + 2;
     } else if (c === "[") {
       next = skipClass(pattern, i);
@@ -97,6 +99,24 @@ export function requiredLiterals(pattern: string): string[] {
   }
   flush();
   return out;
+}
+
+/** True when a top-level `|` (or a stray `)`, or something unreadable) follows position `i`. */
+function laterAlternation(p: string, i: number): boolean {
+  let j = i;
+  while (j < p.length) {
+    const c = p[j];
+    if (c === "\\") j += 2;
+    else if (c === "[") {
+      j = skipClass(p, j);
+      if (j < 0) return true;
+    } else if (c === "(") {
+      j = skipGroup(p, j);
+      if (j < 0) return true;
+    } else if (c === "|" || c === ")") return true;
+    else j++;
+  }
+  return false;
 }
 
 function finish(out: string[], run: string): string[] {

@@ -69,6 +69,18 @@ export interface LoadedFile {
   diagnostics: LoadDiagnostic[];
 }
 
+/** Whether a pattern type sets match variables ($0, $1, ...). */
+function setsMatchVars(ptype: string | undefined): boolean {
+  if (ptype === undefined) return false;
+  try {
+    return ["RegExp", "NRegExp", "PerlFunc", "NPerlFunc", "Cached"].includes(
+      parsePatternType(ptype).kind,
+    );
+  } catch {
+    return false;
+  }
+}
+
 class RuleError extends Error {
   constructor(message: string, readonly line?: number) {
     super(message);
@@ -279,7 +291,7 @@ function compileRule(
     if (c.kind === "GoTo") pendingGoto.push({ cont: c, ruleIndex });
     return c;
   };
-  const part = (suffix: string, withCont: boolean): PatternPart => {
+  const part = (suffix: string, withCont: boolean, deferInvalid = false): PatternPart => {
     const ptypeF = required(block, "ptype" + suffix);
     const patternF = required(block, "pattern" + suffix);
     let pt: { kind: Pattern["kind"]; lines: number };
@@ -296,19 +308,24 @@ function compileRule(
     }
     let varmap: VarMap | undefined;
     const vmF = field(block, "varmap" + suffix);
-    if (vmF !== undefined) {
+    // SEC ignores (without checking) a variable map of other pattern types
+    if (vmF !== undefined && (pt.kind === "RegExp" || pt.kind === "PerlFunc")) {
       try {
         varmap = parseVarMap(vmF.value);
       } catch (e) {
         throw new RuleError((e as Error).message, vmF.line);
       }
-      if (pt.kind !== "RegExp" && pt.kind !== "PerlFunc") varmap = undefined;
     }
     let pattern: Pattern;
     try {
       pattern = compilePattern(pt.kind, pt.lines, patternF.value, varmap, options);
     } catch (e) {
-      throw new RuleError((e as Error).message, patternF.line);
+      // a Pair's pattern2 with match variables is compiled per operation (as SEC): a
+      // text that is no valid pattern as written loads; its operations then fail
+      if (!deferInvalid || !/^N?RegExp$/.test(pt.kind)) {
+        throw new RuleError((e as Error).message, patternF.line);
+      }
+      pattern = compilePattern(pt.kind, pt.lines, "(?!)", varmap, options);
     }
     const ctxF = field(block, "context" + suffix);
     return {
@@ -364,7 +381,9 @@ function compileRule(
   switch (type) {
     case "Options": {
       const j = field(block, "joincfset");
-      base.joincfset = j === undefined ? [] : j.value.split(/\s+/).filter((s) => s !== "");
+      base.joincfset = j === undefined
+        ? []
+        : j.value.split(/[ \t\n\v\f\r]+/).filter((s) => s !== "");
       base.procallin = yesNo(field(block, "procallin"), "procallin", true, false);
       return base;
     }
@@ -391,7 +410,7 @@ function compileRule(
       base.constset = yesNo(field(block, "constset"), "constset", true);
       const cf = field(block, "cfset");
       if (cf !== undefined) {
-        base.cfset = cf.value.split(/\s+/).filter((s) => s !== "").map((s) =>
+        base.cfset = cf.value.split(/[ \t\n\v\f\r]+/).filter((s) => s !== "").map((s) =>
           base.constset ? literalTemplate(s) : parseTemplate(s)
         );
       }
@@ -421,7 +440,14 @@ function compileRule(
       base.multact = yesNo(field(block, "multact"), "multact", false);
       base.window = positive("window");
       const egpF = field(block, "egpattern");
-      if (egpF !== undefined) {
+      if (egpF === undefined) {
+        for (let i = 1; i <= egN; i++) {
+          const key = "egtoken" + (i === 1 ? "" : String(i));
+          if (field(block, key) !== undefined) {
+            throw new RuleError(`'${key}' keyword requires the 'egpattern' keyword`);
+          }
+        }
+      } else {
         const egtF = field(block, "egptype");
         const kindText = egtF?.value ?? "RegExp";
         let pt;
@@ -470,13 +496,23 @@ function compileRule(
       break;
     case "Pair":
     case "PairWithWindow": {
-      base.second = part("2", true);
       base.pattern2Source = required(block, "pattern2").value;
+      base.second = part(
+        "2",
+        true,
+        setsMatchVars(field(block, "ptype")?.value) &&
+          parseTemplate(base.pattern2Source).hasMatchVars,
+      );
+      // SEC's first round (%N of the first match, %% -> %) runs only when
+      // the first pattern sets match variables and pattern2 is a regular
+      // expression or a cache lookup
+      const round1 = setsMatchVars(field(block, "ptype")?.value) &&
+        ["RegExp", "NRegExp", "Cached"].includes(base.second.pattern.kind);
       base.desc2 = parseTemplate(required(block, "desc2").value, {
         actionVars: false,
-        pairVars: true,
+        pairVars: round1,
       });
-      base.action2 = reqAction("action2", pairSyntax);
+      base.action2 = reqAction("action2", round1 ? pairSyntax : ACTION_SYNTAX);
       base.window = type === "PairWithWindow" ? positive("window") : win("window", false);
       break;
     }
@@ -505,7 +541,7 @@ function parseContinue(f: RawField): Continue {
   if (lower === "takenext") return { kind: "TakeNext" };
   if (lower === "dontcont") return { kind: "DontCont" };
   if (lower === "endmatch") return { kind: "EndMatch" };
-  const m = /^goto\s+(\S.*)$/i.exec(v);
+  const m = /^goto[ \t\n\v\f\r]+([^ \t\n\v\f\r].*)$/i.exec(v);
   if (m !== null) return { kind: "GoTo", label: m[1], target: -1 };
   throw new RuleError(`invalid continue value '${v}'`, f.line);
 }

@@ -46,6 +46,25 @@ export interface Template {
   readonly hasMatchVars: boolean;
   /** True when some part is an action list variable (stage 2 has work). */
   readonly hasActionVars: boolean;
+  /**
+   * Set when a match variable directly follows an action list variable
+   * name, a lone `%` or `%.` (`%bline$0`): SEC substitutes match variables
+   * into the text first (their `%` doubled), so the value may become part
+   * of the name. Then stage 1 rebuilds that text from these raw pieces
+   * (literal source text and match variable references) and parses it
+   * again for action list variables.
+   */
+  readonly rebind?: readonly TemplatePart[];
+  /**
+   * Pair desc2/action2 whose first-round values may extend a `$` variable
+   * (see parseTemplate): the text after the first round, with a marker
+   * for each first-round reference.
+   */
+  readonly round1?: {
+    readonly text: string;
+    readonly marks: readonly VarRef[];
+    readonly actionVars: boolean;
+  };
 }
 
 /** Which variable syntaxes a field understands. */
@@ -67,46 +86,127 @@ const AVAR_STICKY = /\.?[A-Za-z][A-Za-z0-9_]*/y;
 
 /** Parses `text` into a template for the given syntax. */
 export function parseTemplate(text: string, syntax: TemplateSyntax = MATCH_ONLY): Template {
+  if (!syntax.pairVars) return parseRound(text, text, syntax.actionVars, true, []);
+  // Pair desc2/action2: SEC first substitutes %N, %{N}, %+{name} and turns
+  // %% into % (the first round); the rest is then read as usual. The
+  // first-round references become markers in the text read next.
+  const refs: VarRef[] = [];
+  let out = "";
+  for (let i = 0; i < text.length;) {
+    if (text[i] === "%") {
+      if (text[i + 1] === "%") {
+        out += "%";
+        i += 2;
+        continue;
+      }
+      const ref = scanPercent(text, i, { actionVars: false, pairVars: true });
+      if (ref !== null) {
+        out += MARK + refs.length + MARK_END;
+        refs.push(ref);
+        i += ref.raw.length;
+        continue;
+      }
+    }
+    out += text[i];
+    i++;
+  }
+  const t = parseRound(text, out, syntax.actionVars, true, refs);
+  // a first-round value right after `$`, `$1`, `${`...: in SEC it becomes part of
+  // that match variable (`$0%1` with %1 = 1 is `$01`): both rounds are then done on text
+  if (/\$(?:\d*|\{[^}]*|\+\{?[^}]*|:\{?[^}]*)\uD800/.test(out)) {
+    return { ...t, round1: { text: out, marks: refs, actionVars: syntax.actionVars } };
+  }
+  return t;
+}
+
+/** Marks a first-round reference in a Pair template (lone surrogates never occur in rule text). */
+const MARK = "\uD800";
+const MARK_END = "\uDBFF";
+
+function parseRound(
+  source: string,
+  text: string,
+  actionVars: boolean,
+  dollarVars: boolean,
+  marks: readonly VarRef[],
+): Template {
   const parts: TemplatePart[] = [];
+  const raw: TemplatePart[] = [];
+  let rawLit = "";
   let lit = "";
   let hasMatch = false;
   let hasAction = false;
+  let hazard = false;
+  // the text before is an action variable name, a lone % or %. (a match value would extend it)
+  let openTail = false;
   const push = (ref: VarRef) => {
     if (lit !== "") parts.push(lit);
     lit = "";
     parts.push(ref);
     if (ref.k === "avar") hasAction = true;
-    else hasMatch = true;
+    else {
+      hasMatch = true;
+      if (openTail) hazard = true;
+      if (rawLit !== "") raw.push(rawLit);
+      rawLit = "";
+      raw.push(ref);
+    }
   };
   let i = 0;
   const n = text.length;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === 36 /* $ */) {
+    if (c === 0xd800 && marks.length > 0) {
+      const end = text.indexOf(MARK_END, i);
+      push(marks[parseInt(text.slice(i + 1, end), 10)]);
+      openTail = false;
+      i = end + 1;
+      continue;
+    }
+    if (c === 36 /* $ */ && dollarVars) {
       const ref = scanDollar(text, i);
       if (ref !== null) {
         push(ref);
+        openTail = false;
         i += ref.raw.length;
         continue;
       }
-    } else if (c === 37 /* % */ && (syntax.actionVars || syntax.pairVars)) {
+    } else if (c === 37 /* % */ && actionVars) {
       if (text.charCodeAt(i + 1) === 37) {
         lit += "%";
+        rawLit += "%%";
+        openTail = false;
         i += 2;
         continue;
       }
-      const ref = scanPercent(text, i, syntax);
+      const ref = scanPercent(text, i, ACTION_SYNTAX);
       if (ref !== null) {
         push(ref);
+        rawLit += ref.raw;
+        openTail = !ref.raw.endsWith("}");
         i += ref.raw.length;
         continue;
       }
+      openTail = true; // a lone %
+      lit += "%";
+      rawLit += "%";
+      i++;
+      if (text[i] === ".") {
+        lit += ".";
+        rawLit += ".";
+        i++;
+      }
+      continue;
     }
+    openTail = false;
     lit += text[i];
+    rawLit += text[i];
     i++;
   }
   if (lit !== "") parts.push(lit);
-  return { source: text, parts, hasMatchVars: hasMatch, hasActionVars: hasAction };
+  if (rawLit !== "") raw.push(rawLit);
+  const t: Template = { source, parts, hasMatchVars: hasMatch, hasActionVars: hasAction };
+  return hazard && actionVars ? { ...t, rebind: raw } : t;
 }
 
 function scanDollar(text: string, i: number): VarRef | null {
@@ -208,6 +308,8 @@ export interface BindSources {
  */
 export function bindMatch(t: Template, sources: BindSources): Template {
   if (!t.hasMatchVars) return t;
+  if (t.round1 !== undefined && sources.pair) return rounds(t, t.round1, sources);
+  if (t.rebind !== undefined) return rebind(t, t.rebind, sources);
   const out: TemplatePart[] = [];
   let lit = "";
   const m = sources.match;
@@ -248,6 +350,56 @@ export function bindMatch(t: Template, sources: BindSources): Template {
   }
   if (lit !== "") out.push(lit);
   return { source: t.source, parts: out, hasMatchVars: false, hasActionVars: t.hasActionVars };
+}
+
+/** SEC's first round on text (first-match values in), then the usual stage 1 on what it gives. */
+function rounds(t: Template, r1: NonNullable<Template["round1"]>, sources: BindSources): Template {
+  const text = r1.text.replace(/\uD800(\d+)\uDBFF/g, (_, k: string) => {
+    const v = matchValue(r1.marks[parseInt(k, 10)], sources) ?? "";
+    return r1.actionVars ? v.replaceAll("%", "%%") : v;
+  });
+  const next = parseRound(t.source, text, r1.actionVars, true, []);
+  return bindMatch(next, { ...sources, pair: null });
+}
+
+/** Stage 1 as SEC does it: match values (their % doubled) into the text, read again for action variables. */
+function rebind(t: Template, raw: readonly TemplatePart[], sources: BindSources): Template {
+  let text = "";
+  for (const p of raw) {
+    if (typeof p === "string") text += p;
+    else {
+      const v = matchValue(p, sources);
+      text += v === undefined ? p.raw : v.replaceAll("%", "%%");
+    }
+  }
+  const out = parseRound(t.source, text, true, false, []);
+  return {
+    source: t.source,
+    parts: out.parts,
+    hasMatchVars: false,
+    hasActionVars: out.hasActionVars,
+  };
+}
+
+/** The value of a match-stage reference; undefined when it stays as written. */
+function matchValue(p: VarRef, sources: BindSources): string | undefined {
+  const m = sources.match;
+  switch (p.k) {
+    case "num":
+      return m === null ? undefined : (m.num(p.key) ?? "");
+    case "named":
+      return m === null ? undefined : (m.named(p.name) ?? "");
+    case "dollar":
+      return m === null ? undefined : "$";
+    case "cache":
+      return m === null ? undefined : (sources.cache?.(p.entry, p.name) ?? "");
+    case "pnum":
+      return sources.pair ? (sources.pair.num(p.key) ?? "") : undefined;
+    case "pnamed":
+      return sources.pair ? (sources.pair.named(p.name) ?? "") : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /** Stage 2: renders the template, looking action list variables up with `lookup`. */

@@ -147,4 +147,9 @@ export class ProcessActionRuntime implements ActionRuntime {
     if (this.childterm) this.children.terminateAll();
     this.sockets.closeAll();
   }
+
+  /** At exit: lets pending writes to children's standard input finish (bounded). */
+  feedsDone(): Promise<void> {
+    return this.children.feedsDone(5000);
+  }
 }

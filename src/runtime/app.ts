@@ -38,7 +38,7 @@ export interface LoadedRules {
   maxLines: number;
 }
 
-/** Expands the --conf globs and loads every file, logging each problem. */
+/** Expands the --conf globs and loads every file (once: by name, at its first place), logging each problem. */
 export function loadRuleFiles(
   patterns: string[],
   options: LoadOptions,
@@ -48,8 +48,11 @@ export function loadRuleFiles(
   const files: RuleFile[] = [];
   let errors = 0;
   let maxLines = 1;
+  const seen = new Set<string>(); // a file named twice is loaded once, at its first place (as SEC)
   for (const pattern of patterns) {
     for (const name of expandGlob(pattern)) {
+      if (seen.has(name)) continue;
+      seen.add(name);
       logger.log(4, `Reading configuration from ${name}`);
       let text: string;
       try {
@@ -236,6 +239,7 @@ export async function runCorrelator(
   engineClock.refresh();
   if (opts.intevents) engine.processInternalEvent("SEC_SHUTDOWN", false);
   actionRuntime.shutdown();
+  await actionRuntime.feedsDone();
   outputs.flush();
   outputs.closeAll();
   await inputs.close();

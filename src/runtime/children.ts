@@ -102,6 +102,8 @@ export class ChildManager {
   readonly #mode: TextMode;
   readonly #children = new Map<number, { child: Deno.ChildProcess; display: string }>();
   #pending: Pending[] = [];
+  /** Writes to children's standard input not finished yet. */
+  readonly #feeds = new Set<Promise<void>>();
   /** Called whenever something is ready for {@link deliver} (wakes the main loop). */
   onReady: (() => void) | undefined;
 
@@ -165,7 +167,12 @@ export class ChildManager {
     this.#children.set(pid, { child, display: spec.display });
     this.#logger.log(6, `Child ${pid} created for command '${spec.display}'`);
     const io: Promise<unknown>[] = [];
-    if (spec.stdin !== undefined) io.push(this.#feed(child, spec.stdin));
+    if (spec.stdin !== undefined) {
+      const fed = this.#feed(child, spec.stdin);
+      this.#feeds.add(fed);
+      fed.finally(() => this.#feeds.delete(fed));
+      io.push(fed);
+    }
     if (output === "events") io.push(this.#collect(child, pid, spec.context));
     child.status.then(async (st) => {
       await Promise.allSettled(io);
@@ -243,6 +250,21 @@ export class ChildManager {
       }
     }
     return n;
+  }
+
+  /**
+   * Waits until what was written to children's standard input has reached
+   * them, at most `timeoutMs` (at exit: SEC has written it before it exits,
+   * so a child it does not terminate still gets it).
+   */
+  async feedsDone(timeoutMs: number): Promise<void> {
+    if (this.#feeds.size === 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.#feeds]),
+      new Promise((r) => timer = setTimeout(r, timeoutMs)),
+    ]);
+    clearTimeout(timer);
   }
 
   /** Waits until every child has ended, at most `timeoutMs`; true when none is left. */

@@ -156,6 +156,8 @@ export function processEventGroup(engine: Engine, rule: Rule, ev: EventContext):
     op = new EventGroupOperation(rule, desc, now, saved);
     store.add(op, key);
     op.run(engine, bindList(engine, rule.init, src, desc, rule));
+    // an init action that ended the new operation (reset): SEC stops there
+    if (op.ended) return part.cont;
   }
   op.run(engine, bindList(engine, part.count, src, desc, rule));
   if (!op.ended) {

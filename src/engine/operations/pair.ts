@@ -36,7 +36,7 @@ import {
 import type { BoundActions, Engine } from "../engine.ts";
 import type { EventContext } from "../event.ts";
 import { bindList } from "./counting.ts";
-import { keptMatch } from "./snapshot.ts";
+import { keptMatch, savedSources } from "./snapshot.ts";
 import { Operation, operationStore } from "./store.ts";
 
 /** A Pair or PairWithWindow operation. */
@@ -55,6 +55,13 @@ export class PairOperation extends Operation {
   ) {
     super(rule, desc, now, rule.window);
   }
+
+  /**
+   * Pattern2 sets no variables: `$:{entry:var}` of desc2/action2 as the
+   * first event's pattern match cache held them (SEC substitutes them when
+   * the operation starts).
+   */
+  firstCache: BindSources["cache"];
 
   /** Pair ends silently; PairWithWindow runs its action first. */
   expire(engine: Engine): boolean {
@@ -84,8 +91,8 @@ function pattern2Parsed(rule: Rule): Template {
   return t;
 }
 
-/** The pattern2 of a new operation (compiled once per distinct text). */
-function pattern2For(engine: Engine, rule: Rule, first: MatchData | null): Pattern {
+/** The pattern2 of a new operation (compiled once per distinct text); null when that text is no valid pattern. */
+function pattern2For(engine: Engine, rule: Rule, first: MatchData | null): Pattern | null {
   const base = rule.second!.pattern;
   const t = pattern2Parsed(rule);
   if (!t.hasMatchVars || first === null) return base;
@@ -101,15 +108,22 @@ function pattern2For(engine: Engine, rule: Rule, first: MatchData | null): Patte
   if (cache === undefined) compiled.set(rule, cache = new Map());
   let p = cache.get(text);
   if (p === undefined) {
-    p = compilePattern2(engine, rule, first, text);
+    const q = compilePattern2(engine, rule, first, text);
+    if (q === null) return null;
+    p = q;
     if (cache.size > 10_000) cache.clear();
     cache.set(text, p);
   }
   return p;
 }
 
-/** Compiles an operation's pattern2 `text` (from the template when it allows). */
-function compilePattern2(engine: Engine, rule: Rule, first: MatchData, text: string): Pattern {
+/** Compiles an operation's pattern2 `text` (from the template when it allows); null (logged) when invalid. */
+function compilePattern2(
+  engine: Engine,
+  rule: Rule,
+  first: MatchData,
+  text: string,
+): Pattern | null {
   const base = rule.second!.pattern;
   const options = (engine.services.get("patternOptions") ?? {}) as PatternOptions;
   const tpl = pattern2Template(rule, options);
@@ -126,7 +140,7 @@ function compilePattern2(engine: Engine, rule: Rule, first: MatchData, text: str
       2,
       `Invalid pattern2 '${text}' for rule at ${rule.file}:${rule.line}: ${why}`,
     );
-    return base;
+    return null;
   }
 }
 
@@ -223,6 +237,12 @@ export function processPair(engine: Engine, rule: Rule, ev: EventContext): Conti
     const key = store.keyFor(engine, rule, src);
     if (store.getByKey(rule, key, now) !== undefined) return main.cont;
     const desc = store.descOf(rule, key);
+    const pattern2 = pattern2For(engine, rule, vars);
+    if (pattern2 === null) {
+      // SEC: the operation cannot start (its pattern2 is invalid); the event is still matched
+      engine.logger.log(2, `Can't start Pair event correlation operation with the key '${desc}'`);
+      return main.cont;
+    }
     const action = bindList(engine, rule.action, src, desc, rule);
     const withWindow = rule.type === "PairWithWindow";
     const op = new PairOperation(
@@ -230,9 +250,12 @@ export function processPair(engine: Engine, rule: Rule, ev: EventContext): Conti
       desc,
       now,
       keptFirst(rule, vars),
-      pattern2For(engine, rule, vars),
+      pattern2,
       withWindow ? action : undefined,
     );
+    if (!pattern2.setsVars && src.cache !== undefined) {
+      op.firstCache = savedSources(rule.second!, [rule.desc2, rule.action2], src).cache;
+    }
     store.add(op, key);
     if (!withWindow) op.run(engine, action);
     return main.cont;
@@ -246,10 +269,13 @@ export function processPair(engine: Engine, rule: Rule, ev: EventContext): Conti
   for (const o of store.ofRule(rule)) {
     const op = o as PairOperation;
     if (op.ended || (op.overAt(now) && store.getByKey(rule, op.mapKey, now) !== op)) continue;
+    const pre = second.context?.preEvaluated === true;
+    // context2=[...] is evaluated before pattern2 (as SEC: its cache entries are not set yet)
+    if (pre && !engine.evalContext(second.context!, null, ev, op.first)) continue;
     const m2 = op.pattern2.match(ev);
     if (m2 === null) continue;
     const setsVars = op.pattern2.setsVars;
-    if (second.context !== undefined) {
+    if (second.context !== undefined && !pre) {
       const ok = setsVars
         ? engine.evalContext(second.context, m2, ev, op.first)
         : engine.evalContext(second.context, op.first, ev, null);
@@ -258,7 +284,7 @@ export function processPair(engine: Engine, rule: Rule, ev: EventContext): Conti
     matched = true;
     const src: BindSources = setsVars
       ? { ...engine.sources(m2, ev), pair: op.first }
-      : { ...engine.sources(op.first, ev), pair: null };
+      : { ...engine.sources(op.first, ev), pair: op.first, cache: op.firstCache };
     const desc2 = engine.bindText(rule.desc2!, src);
     store.remove(op);
     op.run(engine, bindList(engine, rule.action2, src, desc2, rule));

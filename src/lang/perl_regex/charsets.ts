@@ -40,7 +40,10 @@ function makeRules(unicode: boolean): Rules {
   const digit = setOf((c) => c >= "0" && c <= "9");
   const space = setOf((c) => "\t\n\v\f\r ".includes(c) || (unicode && "\x85\xa0".includes(c)));
   const cntrl = setOf(u(/\p{Cc}/u));
-  const graph = setOf((c) => c > " " && !cntrl[c.charCodeAt(0)] && !space[c.charCodeAt(0)]);
+  // under byte (ASCII) rules a byte >= 0x80 is in no POSIX class
+  const graph = setOf((c) =>
+    (unicode || c < "\x80") && c > " " && !cntrl[c.charCodeAt(0)] && !space[c.charCodeAt(0)]
+  );
   const fold = new Uint8Array(256);
   for (let b = 0; b < 256; b++) fold[b] = b;
   for (let b = 65; b <= 90; b++) [fold[b], fold[b + 32]] = [b + 32, b];

@@ -51,9 +51,40 @@ export function makeCompiled(
   regex: RegExp,
   groups: GroupInfo[],
   groupCount: number,
+  remap = false,
 ): CompiledPerlRegex {
-  return compiledFactory(source, groups, groupCount)(regex, source);
+  const c = compiledFactory(source, groups, groupCount)(regex, source) as Compiled;
+  if (!remap) return c;
+  return new RemappedCompiled(
+    c.regex,
+    c.source,
+    c.groupCount,
+    c.identity,
+    c.perlToJs,
+    c.names,
+    c.namedList,
+  );
 }
+
+/**
+ * Moves the bytes >= 0x80 of a translated byte-mode source to U+E080..U+E0FF
+ * (caseless): every such byte is written `\xNN`, and a range from below
+ * 0x80 to above it still holds exactly the right characters of a subject
+ * moved the same way (the code points in between never occur in one).
+ */
+export function remapSource(source: string): string {
+  return source.replace(/(?<!\\)((?:\\\\)*)\\x([89a-f][0-9a-f])/g, "$1\\ue0$2");
+}
+
+const HIGH = /[\x80-\xff]/;
+const toPrivate = (s: string) =>
+  HIGH.test(s)
+    ? s.replace(/[\x80-\xff]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xe000))
+    : s;
+const fromPrivate = (s: string | undefined) =>
+  s === undefined || !/[\ue080-\ue0ff]/.test(s)
+    ? s
+    : s.replace(/[\ue080-\ue0ff]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xe000));
 
 /**
  * The group layout of a translated source, computed once: the returned
@@ -150,5 +181,21 @@ class Compiled implements CompiledPerlRegex {
 
   test(subject: string): boolean {
     return this.regex.test(subject);
+  }
+}
+
+/** A compiled pattern over a remapped source (see remapSource): subjects and captures are moved too. */
+class RemappedCompiled extends Compiled {
+  override exec(subject: string): PerlRegexMatch | null {
+    const m = super.exec(toPrivate(subject));
+    if (m === null) return null;
+    const named = m.named === null
+      ? null
+      : Object.fromEntries(Object.entries(m.named).map(([k, v]) => [k, fromPrivate(v)]));
+    return { groups: m.groups.map(fromPrivate), named };
+  }
+
+  override test(subject: string): boolean {
+    return super.test(toPrivate(subject));
   }
 }

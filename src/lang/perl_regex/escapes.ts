@@ -89,8 +89,10 @@ function escapeBody(t: Translator, flags: Flags): string {
       t.fail("\\G is not supported");
       break;
     case "K":
-      t.fail("\\K is not supported");
-      break;
+      // it only moves the start of $&, which SEC never shows: captures and the match are unchanged
+      if (t.lookaroundDepth > 0) t.fail("\\K not permitted in lookahead/lookbehind");
+      t.minW = t.maxW = 0;
+      return "";
     case "X":
       t.fail("\\X is not supported");
       break;

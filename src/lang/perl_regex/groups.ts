@@ -6,10 +6,12 @@
  */
 
 import type { Translator } from "./translator.ts";
-import { type Flags, type GroupInfo, PerlRegexError } from "./types.ts";
+import { conditional, setTest, subroutineCall } from "./calls.ts";
+import type { Flags, GroupDef, GroupInfo } from "./types.ts";
 
 /** Parses a group at `(`: captures, lookarounds, atomic groups, branch reset, modifier groups, `(?#...)` (null: emits nothing). */
 export function group(t: Translator, flags: Flags): string {
+  const groupOpen = t.pos;
   const rest = t.src.slice(t.pos);
   if (rest.startsWith("(?#")) {
     const end = t.src.indexOf(")", t.pos);
@@ -49,20 +51,28 @@ export function group(t: Translator, flags: Flags): string {
     if (mm === null) t.fail("invalid (?P=name)");
     t.pos += mm[0].length;
     return namedBackref(t, mm[1], flags);
-  } else if (/^\(\?(?:\(|\{|\?\{|R\)|[+-]?\d+\)|&|P>)/.test(rest)) {
-    t.fail(
-      rest.startsWith("(?(")
-        ? "conditional expressions (?(...)...) are not supported"
-        : rest.startsWith("(?{") || rest.startsWith("(??{")
-        ? "code blocks (?{...}) are not supported"
-        : "recursion is not supported",
-    );
+  } else if (rest.startsWith("(?(")) {
+    return conditional(t, flags);
+  } else if ((m = /^\(\?(?:(R)|([+-]?)(\d+)|(?:&|P>)([A-Za-z_]\w*))\)/.exec(rest)) !== null) {
+    const at = t.pos;
+    t.pos += m[0].length;
+    return subroutineCall(t, at, m);
+  } else if (/^\(\?(?:\{|\?\{)/.test(rest)) {
+    t.fail("code blocks (?{...}) are not supported");
   } else {
     t.fail(`sequence '${rest.slice(0, 3)}...' not recognized`);
   }
   let info: GroupInfo | undefined;
-  if (kind === "capture") {
+  let def: GroupDef | undefined;
+  if (kind === "capture" && t.inlineStack.length > 0) {
+    kind = "plain"; // a called group's captures are not kept (Perl restores them after the call)
+  } else if (kind === "capture") {
     t.perlCount++;
+    if (!t.defs.has(t.perlCount)) {
+      def = { open: groupOpen, start: t.pos, end: -1, flags: { ...inner } };
+      t.defs.set(t.perlCount, def);
+    }
+    if (name !== undefined && !t.names.has(name)) t.names.set(name, t.perlCount);
     info = {
       perl: t.perlCount,
       regions: [...t.regions],
@@ -75,6 +85,7 @@ export function group(t: Translator, flags: Flags): string {
   const isBehind = open === "(?<=" || open === "(?<!";
   const isNegLook = open === "(?!" || open === "(?<!";
   if (isBehind) t.lookbehindDepth++;
+  if (kind === "look") t.lookaroundDepth++;
   if (isNegLook) t.regions.push(t.nextRegion++);
   const groupsBefore = t.groups.length;
   if (info !== undefined) info.open = true;
@@ -93,10 +104,18 @@ export function group(t: Translator, flags: Flags): string {
       t.fail("capture group inside a variable-length lookbehind is not supported");
     }
   }
-  if (kind === "look") t.minW = t.maxW = 0;
+  if (kind === "look") {
+    t.lookaroundDepth--;
+    t.minW = t.maxW = 0;
+  }
   if (t.src[t.pos] !== ")") t.fail("unmatched ( in regex");
+  if (def !== undefined) def.end = t.pos;
   t.pos++;
   if (kind === "atomic") return t.atomic(body);
+  if (info !== undefined && t.known?.marks.has(info.perl)) {
+    // "was set" markers: the characters around the group's end (not both empty unless the subject is)
+    return `${open}${body}(?<=(?<${info.js}s>[\\s\\S]?))(?=(?<${info.js}t>[\\s\\S]?)))`;
+  }
   return `${open}${body})`;
 }
 
@@ -123,22 +142,16 @@ export function namedBackref(t: Translator, name: string, flags: Flags): string 
  */
 function backrefTo(t: Translator, gs: GroupInfo[], flags: Flags): string {
   const unsure = gs.length > 1 || gs[0].regions.some((r) => !t.regions.includes(r));
-  if (unsure && gs.some((g) => g.minW === 0)) {
-    t.fail(
-      "backreference to a group that may not take part in the match and can match empty (Perl fails it when unset, JavaScript would match it empty)",
-    );
+  if (t.inlineStack.length > 0) {
+    t.fail("backreference inside a called group (?N) is not supported");
   }
   t.hi = gs.some((g) => g.hi === true);
-  if (flags.i && !flags.fu && !t.utf8 && t.hi && t.deferred === undefined) {
-    // reported at the end: a later \p may still put the pattern under Unicode rules
-    try {
-      t.fail(
-        "case-insensitive backreference to a group that may capture Latin-1 letters (JavaScript folds them, Perl on bytes does not)",
-      );
-    } catch (e) {
-      t.deferred = e as PerlRegexError;
-    }
+  if (flags.i && !flags.fu && !t.utf8 && t.hi) {
+    // JavaScript's /i folds Latin-1 letters, Perl's byte rules do not: the
+    // bytes >= 0x80 are then matched as caseless private-use characters
+    t.remapHigh = true;
   }
+
   if (t.lookbehindDepth > 0) {
     t.fail("lookbehind longer than 255 not implemented (a backreference)");
   }
@@ -152,6 +165,19 @@ function backrefTo(t: Translator, gs: GroupInfo[], flags: Flags): string {
   t.maxW = Infinity;
   const ref = (g: GroupInfo) => flags.i ? `(?i:\\k<${g.js}>)` : `\\k<${g.js}>`;
   if (!unsure) return ref(gs[0]);
+  if (gs.some((g) => g.minW === 0)) {
+    // Perl fails a backreference to an unset group: test "was set" (markers), leftmost set group
+    const ordered = [...gs].sort((a, b) => a.perl - b.perl);
+    const alts = ordered.map((g, k) => {
+      const unset = ordered.slice(0, k).map((p) => {
+        const s = setTest(t, p.perl, [p], []);
+        return s === "" ? "(?!)" : `(?!${s})`;
+      }).join("");
+      const set = setTest(t, g.perl, [g], []);
+      return `${unset}${set}${ref(g)}`;
+    });
+    return alts.length === 1 ? `(?:${alts[0]})` : `(?:${alts.join("|")})`;
+  }
   const q = `h${t.helperCount++}`;
   const ordered = [...gs].sort((a, b) => a.perl - b.perl);
   const alts = ordered.map((g, k) =>

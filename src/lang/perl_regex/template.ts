@@ -67,7 +67,7 @@ export function compilePerlRegexTemplate(
   } catch {
     return undefined;
   }
-  if (t.triggered || t.deferred !== undefined) return undefined;
+  if (t.triggered || t.deferred !== undefined || t.remapHigh) return undefined;
   const source = plainGroups(leadingRunGuard(withSentinels, false, false) + t.out);
   // the translation must hold each sentinel once, verbatim, in order
   const pieces: string[] = [];

@@ -1,8 +1,9 @@
 /**
  * The Perl regex translator: its state, and the parsing of alternations,
- * sequences, quantifiers, atoms and literals. Groups, escapes and
- * character classes are parsed by the functions of `groups.ts`,
- * `escapes.ts` and `classes.ts`, which take the translator as argument.
+ * sequences, quantifiers, atoms and literals. Groups, conditionals and
+ * subroutine calls, escapes and character classes are parsed by the
+ * functions of `groups.ts`, `calls.ts`, `escapes.ts` and `classes.ts`,
+ * which take the translator as argument.
  *
  * @module
  */
@@ -21,7 +22,14 @@ import { classText } from "./classes.ts";
 import { escape } from "./escapes.ts";
 import { applyFlags, group } from "./groups.ts";
 import { countGroups, quantifierBraces, singleUnit } from "./scan.ts";
-import { DEFAULT_FLAGS, type Flags, type GroupInfo, PerlRegexError } from "./types.ts";
+import {
+  DEFAULT_FLAGS,
+  type Flags,
+  type GroupDef,
+  type GroupInfo,
+  type PassInfo,
+  PerlRegexError,
+} from "./types.ts";
 
 /** Where an atom started: to see what it contains once parsed. */
 interface AtomMark {
@@ -65,6 +73,13 @@ export class Translator {
   out = "";
   /** An error to report unless the pattern turns out to be under Unicode rules. */
   deferred: PerlRegexError | undefined;
+  /**
+   * Set by a case-insensitive backreference that may see Latin-1 letters
+   * under byte rules: the source's bytes >= 0x80 are then moved to caseless
+   * private-use characters (U+E080..U+E0FF), as is the subject (see
+   * `remapSource`), so JavaScript folds ASCII letters only, as Perl does.
+   */
+  remapHigh = false;
   /** The flags in force at the atom being parsed. */
   flagsNow: Flags = { ...DEFAULT_FLAGS, u: false, fu: false, aa: false };
   groups: GroupInfo[] = [];
@@ -88,12 +103,35 @@ export class Translator {
   maxW = 0;
   /** Count of constructs that may prefer an empty match over a longer one (lazy quantifiers, a nullable alternative before others). */
   emptyFirst = 0;
+  /** Depth of lookarounds around the atom being parsed. */
+  lookaroundDepth = 0;
+  /** Capture groups seen so far: Perl number -> definition (first one). */
+  defs = new Map<number, GroupDef>();
+  /** Group name -> Perl number of its leftmost group. */
+  names = new Map<string, number>();
+  /** Groups being inlined for subroutine calls, innermost last. */
+  inlineStack: number[] = [];
+  /** What the previous pass learned (forward calls, markers to emit). */
+  readonly known: PassInfo | undefined;
+  /** Perl group numbers a later construct needs "was set" markers for. */
+  wantMarks = new Set<number>();
+  /** Set when this pass used a placeholder and must be run again with `known`. */
+  retry = false;
 
-  constructor(src: string, utf8: boolean, unicodeRules = false) {
+  constructor(src: string, utf8: boolean, unicodeRules = false, known?: PassInfo) {
     this.src = src;
     this.utf8 = utf8;
     this.totalGroups = countGroups(src);
     this.unicodeRules = !utf8 && unicodeRules;
+    this.known = known;
+  }
+
+  /** What this pass learned, for the next one. */
+  passInfo(): PassInfo {
+    const jsOf = new Map<number, string[]>();
+    for (const g of this.groups) jsOf.set(g.perl, [...(jsOf.get(g.perl) ?? []), g.js]);
+    const marks = new Set([...(this.known?.marks ?? []), ...this.wantMarks]);
+    return { defs: this.defs, names: this.names, jsOf, marks };
   }
 
   fail(what: string): never {
@@ -441,12 +479,27 @@ export class Translator {
   }
 }
 
-/** Runs the translator over the whole pattern. */
+/**
+ * Runs the translator over the whole pattern. A subroutine call to a later
+ * group, or a condition that needs "was set" markers, makes a first pass
+ * that learns the groups, then a second one that uses them.
+ */
 export function translate(pattern: string, utf8: boolean, unicodeRules: boolean): Translator {
-  const t = new Translator(pattern, utf8, unicodeRules);
-  t.out = t.alternation({ ...DEFAULT_FLAGS, u: t.unicodeRules, fu: t.unicodeRules, aa: false });
-  if (t.pos < pattern.length) {
-    t.fail(pattern[t.pos] === ")" ? "unmatched ) in regex" : "unexpected character");
+  let known: PassInfo | undefined;
+  for (let pass = 0;; pass++) {
+    const t = new Translator(pattern, utf8, unicodeRules, known);
+    try {
+      t.out = t.alternation({ ...DEFAULT_FLAGS, u: t.unicodeRules, fu: t.unicodeRules, aa: false });
+      if (t.pos < pattern.length) {
+        t.fail(pattern[t.pos] === ")" ? "unmatched ) in regex" : "unexpected character");
+      }
+    } catch (e) {
+      if (!t.retry || pass >= 2) throw e;
+      known = { ...t.passInfo(), error: e };
+      continue;
+    }
+    if (!t.retry) return t;
+    if (pass >= 2) t.fail("cannot resolve the group references");
+    known = t.passInfo();
   }
-  return t;
 }

@@ -75,3 +75,29 @@ export interface GroupInfo {
   /** Whether it may capture a Latin-1 letter (JavaScript's /i folds those, Perl's byte rules do not). */
   hi?: boolean;
 }
+
+/** Where a capture group is written: for subroutine calls `(?1)`, `(?&name)`. */
+export interface GroupDef {
+  /** Position of its `(`. */
+  open: number;
+  /** Position where its body starts. */
+  start: number;
+  /** Position of its closing `)` (-1 while open). */
+  end: number;
+  /** Modifiers in force in its body. */
+  flags: Flags;
+}
+
+/** What one translation pass learned for the next (forward calls, conditions on later groups). */
+export interface PassInfo {
+  /** Perl group number -> its first definition. */
+  defs: Map<number, GroupDef>;
+  /** Group name -> Perl number of the leftmost group of that name. */
+  names: Map<string, number>;
+  /** Perl group number -> its JavaScript group names. */
+  jsOf: Map<number, string[]>;
+  /** Perl group numbers whose groups carry "was set" markers. */
+  marks: Set<number>;
+  /** The error that ended that pass early, if any (its later groups are unknown). */
+  error?: unknown;
+}
