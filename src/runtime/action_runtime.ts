@@ -144,6 +144,7 @@ export class ProcessActionRuntime implements ActionRuntime {
 
   /** Shutdown: terminates children (--childterm) and closes sockets. */
   shutdown(): void {
+    this.children.markExiting();
     if (this.childterm) this.children.terminateAll();
     this.sockets.closeAll();
   }

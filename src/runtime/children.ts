@@ -104,6 +104,8 @@ export class ChildManager {
   #pending: Pending[] = [];
   /** Writes to children's standard input not finished yet. */
   readonly #feeds = new Set<Promise<void>>();
+  /** Set at exit: children ending after it are not reported (SEC has exited by then). */
+  #exiting = false;
   /** Called whenever something is ready for {@link deliver} (wakes the main loop). */
   onReady: (() => void) | undefined;
 
@@ -178,7 +180,9 @@ export class ChildManager {
       await Promise.allSettled(io);
       this.#children.delete(pid);
       const code = st.signal !== null ? 128 + signalNumber(st.signal) : st.code;
-      if (st.signal !== null) {
+      if (this.#exiting) {
+        // not reported: SEC exits right after it signals its children
+      } else if (st.signal !== null) {
         this.#logger.log(3, `Child ${pid} terminated by signal ${st.signal} ( ${spec.display} )`);
       } else if (st.code !== 0) {
         this.#logger.log(
@@ -265,6 +269,11 @@ export class ChildManager {
       new Promise((r) => timer = setTimeout(r, timeoutMs)),
     ]);
     clearTimeout(timer);
+  }
+
+  /** Marks the correlator as exiting: children that end from now on are not logged. */
+  markExiting(): void {
+    this.#exiting = true;
   }
 
   /** Waits until every child has ended, at most `timeoutMs`; true when none is left. */
