@@ -65,6 +65,14 @@ Deno.test("release layout: launcher, bundle, units, snippets, man page, tarball"
     deepStrictEqual(inst.code, 0, inst.stderr);
     deepStrictEqual(Deno.readTextFileSync(`${dest}/etc/sec-ts/sec.conf`), "SEC_TS_ARGS=mine\n");
     ok(Deno.statSync(`${dest}/usr/local/lib/sec-ts/sec-ts.js`).isFile);
+    // a relative DESTDIR is relative to where install.sh is run, not to the release's root/
+    const rel = await runProgram(`${r.dir}/install.sh`, [], {
+      env: { DESTDIR: "rel-dest" },
+      cwd: r.out,
+    });
+    deepStrictEqual(rel.code, 0, rel.stderr);
+    ok(Deno.statSync(`${r.out}/rel-dest/usr/local/bin/sec-ts`).isFile, rel.stdout);
+    ok(!rel.stdout.includes("/./"), rel.stdout);
     const v = await runProgram(`${dest}/usr/local/bin/sec-ts`, ["--version"], { cwd: r.out });
     ok(v.stdout.startsWith("sec-ts "), v.stdout + v.stderr);
     const help = await runProgram(r.program, ["--help"], { cwd: r.out });
