@@ -109,6 +109,18 @@ Deno.test("strftime patterns and regex:EXPR", () => {
   throws(() => timestampParser("regex:(?<hour>\\d+)"), /named groups/);
   throws(() => timestampParser("regex:("), /bad regular expression/);
   throws(() => timestampParser("sislog"), /unknown format/);
+  // bad option text says what is wrong with it
+  throws(() => timestampParser("syslog,year=26"), /",year=" needs a four-digit year, not "26"/);
+  throws(() => timestampParser("syslog,year="), /needs a four-digit year, not ""/);
+  throws(() => timestampParser("syslog,yaer=2026"), /unknown option ",yaer=2026" after "syslog"/);
+  throws(() => timestampParser("epoch,year=2026"), /epoch timestamps carry their year/);
+  throws(() => timestampParser("%Y-%m %H"), /the pattern "%Y-%m %H" needs a day \(%d or %e\)/);
+  // a pattern may hold commas; one with %s needs no date
+  assertEquals(
+    timestampParser("%d,%m,%Y,year=2020", now).parse("02,12,2026"),
+    local(2026, 12, 2, 0, 0, 0),
+  );
+  assertEquals(timestampParser("[%s]", now).parse("[1764651001] x"), 1764651001);
 });
 
 async function run(input: string, rules: string, args: string[] = []) {
