@@ -63,6 +63,39 @@ Deno.test("sec-ts test: a differing output fails with a diff and exit status 1",
   }
 });
 
+Deno.test("sec-ts test: a folder that is not a case fails with the reason", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const mk = (name: string, files: Record<string, string>) => {
+      Deno.mkdirSync(join(dir, name));
+      for (const [f, text] of Object.entries(files)) {
+        Deno.writeTextFileSync(join(dir, name, f), text);
+      }
+      return join(dir, name);
+    };
+    const rule = "type=Single\nptype=SubStr\npattern=x\ndesc=d\naction=write - x\n";
+    const cases = [
+      [join(dir, "missing"), "no such directory"],
+      [mk("file-not-dir", {}) + "/../file", "no such directory"],
+      [join(REPO, "rules", "sshd.sec"), "not a directory"],
+      [mk("no-expected", { "r.sec": rule, input: "x\n" }), 'no "expected" file'],
+      [mk("no-rules", { expected: "", input: "x\n" }), "no rule file (*.sec)"],
+      [
+        mk("bad-linger", { "r.sec": rule, expected: "", linger: "5s" }),
+        'linger: not a number of seconds: "5s"',
+      ],
+    ];
+    const r = await secTsTest(cases.map(([d]) => d));
+    assertEquals(r.code, 1, r.out);
+    for (const [d, reason] of cases) {
+      ok(r.out.includes(`FAIL ${d}\n  ${reason}`), `${reason}\n${r.out}`);
+    }
+    ok(r.out.endsWith(`0 passed, ${cases.length} failed\n`), r.out);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test({
   name: "sec-ts test: every shared conformance case passes in virtual time, as in real time",
   ignore: !existsSync(SHARED),

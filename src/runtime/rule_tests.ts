@@ -17,7 +17,7 @@
  * @module
  */
 import { cpSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { ACK } from "./test_clock.ts";
 
 const META = new Set(["expected", "expected-files", "input", "args", "linger", "timeout", "about"]);
@@ -56,10 +56,37 @@ function readOr(path: string, fallback: string): string {
   return existsSync(path) ? new TextDecoder().decode(readFileSync(path)) : fallback;
 }
 
-/** Reads a case folder; throws when it has no `expected` file. */
+/** Seconds from an optional case file (`linger`, `timeout`); throws on text that is no number. */
+function secondsOr(path: string, fallback: number): number {
+  const text = readOr(path, "").trim();
+  if (text === "") return fallback;
+  if (!/^\d+(\.\d+)?$/.test(text)) {
+    throw new Error(`${basename(path)}: not a number of seconds: "${text.slice(0, 40)}"`);
+  }
+  return parseFloat(text);
+}
+
+/**
+ * Reads a case folder; throws an Error saying why it is not a case (no
+ * such directory, not a directory, no `expected` file, no rule file, a
+ * `linger` or `timeout` that is no number).
+ */
 export function loadTestCase(dir: string): TestCase {
   dir = resolve(dir);
-  if (!existsSync(join(dir, "expected"))) throw new Error(`${dir}: no "expected" file`);
+  let st: Deno.FileInfo;
+  try {
+    st = Deno.statSync(dir);
+  } catch {
+    throw new Error("no such directory");
+  }
+  if (!st.isDirectory) throw new Error("not a directory (a case is a folder, see sec-ts test)");
+  if (!existsSync(join(dir, "expected"))) {
+    throw new Error(`no "expected" file (the exact standard output the case must give)`);
+  }
+  const confs = readdirSync(dir).filter((e) => e.endsWith(".sec")).sort();
+  if (confs.length === 0) throw new Error("no rule file (*.sec)");
+  const linger = secondsOr(join(dir, "linger"), 0);
+  const timeout = secondsOr(join(dir, "timeout"), 30) || 30;
   const input = existsSync(join(dir, "input"))
     ? readFileSync(join(dir, "input"))
     : new Uint8Array();
@@ -75,12 +102,12 @@ export function loadTestCase(dir: string): TestCase {
   return {
     name: dir.split("/").pop()!,
     dir,
-    confs: readdirSync(dir).filter((e) => e.endsWith(".sec")).sort(),
+    confs,
     args: readOr(join(dir, "args"), "").split(/\r?\n/).map((l) => l.trim())
       .filter((l) => l !== "" && !l.startsWith("#")),
     lines,
-    linger: parseFloat(readOr(join(dir, "linger"), "0").trim() || "0") || 0,
-    timeout: parseFloat(readOr(join(dir, "timeout"), "30").trim() || "30") || 30,
+    linger,
+    timeout,
     expected: readFileSync(join(dir, "expected")),
   };
 }
@@ -293,19 +320,19 @@ export async function testCommand(args: string[], command = selfCommand()): Prom
     console.error("usage: sec-ts test [--jobs=N] [sec-ts option...] CASE_DIR...");
     return 2;
   }
-  const cases: (TestCase | Error)[] = dirs.map((d) => {
+  const cases: (TestCase | { dir: string; error: string })[] = dirs.map((d) => {
     try {
       return loadTestCase(d);
     } catch (e) {
-      return e as Error;
+      return { dir: d, error: (e as Error).message };
     }
   });
   const results: Promise<TestResult>[] = [];
   let running = 0;
   const queue: (() => void)[] = [];
   for (const c of cases) {
-    if (c instanceof Error) {
-      results.push(Promise.resolve({ name: c.message, passed: false, problems: ["not a case"] }));
+    if ("error" in c) {
+      results.push(Promise.resolve({ name: c.dir, passed: false, problems: [c.error] }));
       continue;
     }
     results.push((async () => {
