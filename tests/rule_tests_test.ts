@@ -63,6 +63,29 @@ Deno.test("sec-ts test: a differing output fails with a diff and exit status 1",
   }
 });
 
+Deno.test("sec-ts test: a failing case shows its log (a rule rejected for a missing --allow-*)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const c = join(dir, "needs-write");
+    Deno.mkdirSync(join(c, "expected-files"), { recursive: true });
+    Deno.writeTextFileSync(
+      join(c, "r.sec"),
+      "type=Single\nptype=SubStr\npattern=x\ndesc=d\naction=write out.log x\n",
+    );
+    Deno.writeTextFileSync(join(c, "input"), "x\n");
+    Deno.writeTextFileSync(join(c, "expected"), "");
+    Deno.writeTextFileSync(join(c, "expected-files", "out.log"), "x\n");
+    const r = await secTsTest([c]);
+    assertEquals(r.code, 1, r.out);
+    ok(r.out.includes("  file out.log was not written\n  log:\n"), r.out);
+    ok(r.out.includes("needs permission for writing files: add --allow-write=out.log"), r.out);
+    const allowed = await secTsTest(["--allow-write=out.log", c]);
+    assertEquals(allowed.code, 0, allowed.out);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("sec-ts test: a folder that is not a case fails with the reason", async () => {
   const dir = await Deno.makeTempDir();
   try {

@@ -166,6 +166,8 @@ export async function runTestCase(
     const proc = new Deno.Command(argv[0], {
       args: argv.slice(1),
       cwd: work,
+      // its log (rules rejected for a missing --allow-*, refused actions) explains a failure
+      env: { SEC_TS_LOG_STDERR: "1" },
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
@@ -247,7 +249,12 @@ export async function runTestCase(
       }
     }
     if (problems.length > 0 && errLines.length > 0) {
-      problems.push("stderr:\n" + errLines.slice(-20).join("\n"));
+      // the start (rule loading) and the end; repeated lines once
+      const lines = [...new Set(errLines)];
+      const shown = lines.length <= 20
+        ? lines
+        : [...lines.slice(0, 10), `... (${lines.length - 20} more)`, ...lines.slice(-10)];
+      problems.push("log:\n" + shown.join("\n"));
     }
     return { name: c.name, passed: problems.length === 0, problems };
   } finally {
