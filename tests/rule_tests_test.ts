@@ -58,6 +58,12 @@ Deno.test("sec-ts test: a differing output fails with a diff and exit status 1",
     ok(r.out.endsWith("1 passed, 1 failed\n"), r.out);
     const none = await secTsTest([]);
     assertEquals(none.code, 2);
+    // an option every case would reject is one usage error (exit 2), not a failure of each case
+    for (const bad of ["--jobs=all", "--no-such-option", "--event-time=nonsense"]) {
+      const r = await secTsTest([bad, c]);
+      assertEquals(r.code, 2, `${bad}: ${r.out}`);
+      assertEquals(r.out, "", bad);
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -18,6 +18,7 @@
  */
 import { cpSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
+import { parseCommandLine } from "./cli.ts";
 import { ACK } from "./test_clock.ts";
 
 const META = new Set(["expected", "expected-files", "input", "args", "linger", "timeout", "about"]);
@@ -317,14 +318,27 @@ export async function testCommand(args: string[], command = selfCommand()): Prom
   let jobs = Math.max(2, navigator.hardwareConcurrency ?? 2);
   const options: string[] = [];
   const dirs: string[] = [];
+  const usage = "usage: sec-ts test [--jobs=N] [sec-ts option...] CASE_DIR...";
   for (const a of args) {
-    const j = /^--jobs=(\d+)$/.exec(a);
-    if (j) jobs = Math.max(1, parseInt(j[1], 10));
-    else if (a.startsWith("--")) options.push(a);
+    if (a.startsWith("--jobs")) {
+      const j = /^--jobs=(\d+)$/.exec(a);
+      if (j === null) {
+        console.error(`sec-ts test: --jobs needs a number, as --jobs=N, not '${a}'\n${usage}`);
+        return 2;
+      }
+      jobs = Math.max(1, parseInt(j[1], 10));
+    } else if (a.startsWith("--")) options.push(a);
     else dirs.push(a);
   }
   if (dirs.length === 0) {
-    console.error("usage: sec-ts test [--jobs=N] [sec-ts option...] CASE_DIR...");
+    console.error(usage);
+    return 2;
+  }
+  try {
+    // an option every case would reject is one usage error, not a failure of each case
+    parseCommandLine(options);
+  } catch (e) {
+    console.error(`sec-ts test: ${(e as Error).message}\n${usage}`);
     return 2;
   }
   const cases: (TestCase | { dir: string; error: string })[] = dirs.map((d) => {
