@@ -113,6 +113,10 @@ Deno.test("sec-ts test: a folder that is not a case fails with the reason", asyn
         mk("bad-linger", { "r.sec": rule, expected: "", linger: "5s" }),
         'linger: not a number of seconds: "5s"',
       ],
+      [
+        mk("bad-sleep", { "r.sec": rule, expected: "", input: "x\n@sleep 1.5\n@sleep -5\n" }),
+        'input line 3: @sleep needs seconds (>= 0), not "-5"',
+      ],
     ];
     const r = await secTsTest(cases.map(([d]) => d));
     assertEquals(r.code, 1, r.out);

@@ -100,6 +100,14 @@ export function loadTestCase(dir: string): TestCase {
     }
   }
   if (start < input.length) lines.push(input.subarray(start));
+  const dec = new TextDecoder();
+  lines.forEach((l, i) => {
+    if (dec.decode(l.subarray(0, 7)) !== "@sleep ") return;
+    const n = dec.decode(l.subarray(7)).trim();
+    if (!/^\d+(\.\d*)?$|^\.\d+$/.test(n)) {
+      throw new Error(`input line ${i + 1}: @sleep needs seconds (>= 0), not "${n.slice(0, 40)}"`);
+    }
+  });
   return {
     name: dir.split("/").pop()!,
     dir,
