@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { deepStrictEqual as assertEquals, throws } from "node:assert/strict";
+import { deepStrictEqual as assertEquals, ok, throws } from "node:assert/strict";
 import {
   EpochParser,
   IsoParser,
@@ -209,6 +209,21 @@ action=create X 2 (write - %u expired)
   const r = await run("100 go\n200 x\n", rules, ["--event-time=epoch", "--cleantime=5"]);
   // checks at 100, 105: the context (over after 102) expires at 105
   assertEquals(r.out, "105 expired\n");
+});
+
+Deno.test("event time: a format no line has is warned about, not silently replaced by the wall clock", async () => {
+  const r = await run("Dec  2 04:50:01 h a\nDec  2 04:50:09 h b\n", ECHO, ["--event-time=epoch"]);
+  assertEquals(r.out.split("\n").length, 3, r.out);
+  ok(
+    r.err.includes("none of the first 2 lines has a timestamp of the --event-time format"),
+    r.err,
+  );
+  const many = "no time here\n".repeat(1000) + "100 late\n";
+  const r2 = await run(many, ECHO, ["--event-time=epoch"]);
+  ok(r2.err.includes("none of the first 1000 lines has a timestamp"), r2.err);
+  // a right format: no warning
+  const r3 = await run("header\n100 a\n", ECHO, ["--event-time=epoch"]);
+  ok(!r3.err.includes("none of the first"), r3.err);
 });
 
 Deno.test("event time: a bad format is a usage error", async () => {

@@ -124,8 +124,17 @@ export class EventTime {
    * Starts the correlator at time `t` (default: the wall clock) if not yet
    * started, then processes the lines held back.
    */
-  start(engine: Engine, t: number = Date.now() / 1000): void {
+  start(engine: Engine, t?: number): void {
     if (this.#started) return;
+    if (t === undefined && this.#parser !== undefined && this.#held.length > 0) {
+      // a wrong format would otherwise replay old logs at the wall clock without a word
+      this.#logger.log(
+        LogLevel.warning,
+        `Event time: none of the first ${this.#held.length} lines has a timestamp of the ` +
+          `--event-time format: starting at the wall clock (is the format right?)`,
+      );
+    }
+    t ??= Date.now() / 1000;
     this.#started = true;
     this.clock.set(t);
     this.#cached.refresh();
