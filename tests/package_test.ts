@@ -230,6 +230,7 @@ Deno.test("sec-ts ctl: a FIFO nobody reads, bad usage, a stuck agent", async () 
       ]);
       deepStrictEqual(stuck.code, 1);
       ok(stuck.stderr.includes("no reply from the agent within 1 s"), stuck.stderr);
+      ok(stuck.stderr.includes("needs --allow-write="), stuck.stderr);
     } finally {
       reader.kill("SIGKILL");
       await reader.status;

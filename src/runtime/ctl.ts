@@ -233,7 +233,8 @@ export async function runCtl(args: string[], io: CtlIO = defaultIO): Promise<num
     }
     if (text === null) {
       throw new Error(
-        `no reply from the agent within ${a.timeout} s (${reply}); see its log`,
+        `no reply from the agent within ${a.timeout} s (${reply}); see its log ` +
+          `(an agent with --allow-code needs --allow-write=${dirname(fifo)} to reply)`,
       );
     }
     if (word === "status") {
