@@ -75,6 +75,25 @@ Deno.test("release layout: launcher, bundle, units, snippets, man page, tarball"
     ok(!rel.stdout.includes("/./"), rel.stdout);
     const v = await runProgram(`${dest}/usr/local/bin/sec-ts`, ["--version"], { cwd: r.out });
     ok(v.stdout.startsWith("sec-ts "), v.stdout + v.stderr);
+    // sec-ts test runs from the release (its cases re-run the launcher's Deno with its flags)
+    // on the shipped rule tests, and the README's sshd week example runs from the doc folder
+    const examples = `${dest}/usr/local/share/doc/sec-ts/examples`;
+    const cases = [...Deno.readDirSync(`${examples}/tests`)].map((e) =>
+      `${examples}/tests/${e.name}`
+    );
+    const t = await runProgram(`${dest}/usr/local/bin/sec-ts`, ["test", ...cases], { cwd: r.out });
+    deepStrictEqual(t.code, 0, t.stdout + t.stderr);
+    ok(t.stdout.includes("PASS sshd-week\n"), t.stdout);
+    const week = await runProgram(`${dest}/usr/local/bin/sec-ts`, [
+      `--conf=${examples}/sshd.sec`,
+      `--input=${examples}/sshd-week.log`,
+      "--notail",
+      "--event-time=syslog,year=2026",
+    ], { cwd: r.out });
+    ok(
+      week.stdout.includes("Sat Nov 28 04:00:19 2026 ALERT ssh brute force from 192.0.2.66\n"),
+      week.stdout,
+    );
     const help = await runProgram(r.program, ["--help"], { cwd: r.out });
     ok(help.stdout.includes("--ctlfifo") && help.stdout.includes("sec-ts ctl"), help.stdout);
     const ctlHelp = await runProgram(r.program, ["ctl", "--help"]);

@@ -19,6 +19,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parseCommandLine } from "./cli.ts";
+import { selfCommand as processSelfCommand } from "./process.ts";
 import { ACK } from "./test_clock.ts";
 
 const META = new Set(["expected", "expected-files", "input", "args", "linger", "timeout", "about"]);
@@ -310,9 +311,15 @@ export function diffText(want: string, got: string): string {
   return out.join("\n");
 }
 
-/** The command that runs this sec-ts again (the deno binary and the main module). */
+/**
+ * The command that runs this sec-ts again: a compiled binary itself; under
+ * `deno run` (main.ts, or the bundle through its launcher) Deno with this
+ * process's own flags (--cached-only, --unstable-net, --no-config carry over)
+ * and the main module (process.ts's selfCommand, without this run's arguments).
+ */
 export function selfCommand(): string[] {
-  return [Deno.execPath(), "run", "-A", Deno.mainModule];
+  const [exe, argv] = processSelfCommand(Deno.args);
+  return [exe, ...argv.slice(0, argv.length - Deno.args.length)];
 }
 
 /**
