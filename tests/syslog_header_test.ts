@@ -4,6 +4,7 @@
  */
 import { deepStrictEqual } from "node:assert";
 import { splitSyslogOption, syslogToTraditional } from "../src/runtime/syslog_header.ts";
+import { parseInputSpec } from "../src/runtime/cli.ts";
 
 const eq = <T>(actual: T, expected: T, msg?: string): void =>
   deepStrictEqual(actual, expected, msg);
@@ -18,6 +19,18 @@ Deno.test("?syslog is split off a socket spec", () => {
     syslog: true,
   });
   eq(splitSyslogOption("unix:///run/x.sock"), { spec: "unix:///run/x.sock", syslog: false });
+});
+
+Deno.test("?syslog after an input context is taken as if it came right after the address", () => {
+  eq(parseInputSpec("udp://127.0.0.1:5514=NET?syslog"), {
+    pattern: "udp://127.0.0.1:5514?syslog",
+    context: "NET",
+  });
+  eq(parseInputSpec("udp://127.0.0.1:5514?syslog=NET"), {
+    pattern: "udp://127.0.0.1:5514?syslog",
+    context: "NET",
+  });
+  eq(parseInputSpec("/var/log/x=A?syslog"), { pattern: "/var/log/x", context: "A?syslog" });
 });
 
 Deno.test("RFC 5424: time as sent, host, app[procid]:, structured data and BOM dropped", () => {
