@@ -119,9 +119,14 @@ export async function buildRelease(opts: ReleaseOptions = {}): Promise<ReleaseRe
   const root = join(dir, "root");
   const bundle = join(root, "usr/local/lib/sec-ts/sec-ts.js");
   const program = join(root, "usr/local/bin/sec-ts");
-  await buildBundle(bundle);
-  if (opts.compile === undefined) copy("packaging/launcher.sh", program, 0o755);
-  else await buildBinary(program, opts.compile === true ? undefined : opts.compile);
+  try {
+    await buildBundle(bundle);
+    if (opts.compile === undefined) copy("packaging/launcher.sh", program, 0o755);
+    else await buildBinary(program, opts.compile === true ? undefined : opts.compile);
+  } catch (e) {
+    Deno.removeSync(dir, { recursive: true }); // no half-built release left behind
+    throw e;
+  }
   const files: [string, string, number?][] = [
     ["systemd/sec.service", "etc/systemd/system/sec.service"],
     ["systemd/sec@.service", "etc/systemd/system/sec@.service"],
