@@ -75,6 +75,13 @@ Deno.test("release layout: launcher, bundle, units, snippets, man page, tarball"
     ok(!rel.stdout.includes("/./"), rel.stdout);
     const v = await runProgram(`${dest}/usr/local/bin/sec-ts`, ["--version"], { cwd: r.out });
     ok(v.stdout.startsWith("sec-ts "), v.stdout + v.stderr);
+    if (!COMPILED) {
+      const bad = await runProgram(`${dest}/usr/local/bin/sec-ts`, ["--version"], {
+        env: { SEC_TS_DENO: `${r.out}/no-deno` },
+      });
+      deepStrictEqual(bad.code, 127);
+      ok(bad.stderr.includes(`SEC_TS_DENO=${r.out}/no-deno is not an executable file`), bad.stderr);
+    }
     // sec-ts test runs from the release (its cases re-run the launcher's Deno with its flags)
     // on the shipped rule tests, and the README's sshd week example runs from the doc folder
     const examples = `${dest}/usr/local/share/doc/sec-ts/examples`;
