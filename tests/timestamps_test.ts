@@ -226,6 +226,14 @@ Deno.test("event time: a format no line has is warned about, not silently replac
   ok(!r3.err.includes("none of the first"), r3.err);
 });
 
+Deno.test("event time: a timestamp more than a day ahead of the wall clock is taken as none", async () => {
+  const far = Math.floor(Date.now() / 1000) + 2 * 86400;
+  const r = await run(`${far} first\n100 a\n${far} far\n105 b\n`, ECHO, ["--event-time=epoch"]);
+  assertEquals(r.out, "100 first\n100 a\n100 far\n105 b\n");
+  ok(r.err.includes("is more than a day ahead of the wall clock"), r.err);
+  ok(r.err.includes("(2 such lines so far)") === false && r.err.includes("(1 such lines"), r.err);
+});
+
 Deno.test("event time: a bad format is a usage error", async () => {
   const r = await run("", ECHO, ["--event-time=nonsense"]);
   assertEquals(r.code, 1);
