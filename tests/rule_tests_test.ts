@@ -52,7 +52,7 @@ Deno.test("sec-ts test: a differing output fails with a diff and exit status 1",
     assertEquals(r.code, 1, r.out);
     ok(r.out.startsWith("FAIL window\n  stdout differs:\n"), r.out);
     ok(
-      /^  - ALERT: ssh brute force from 203\.0\.113\.9 \(first user tried: pi\)$/m.test(r.out),
+      /^ {2}- ALERT: ssh brute force from 203\.0\.113\.9 \(first user tried: pi\)$/m.test(r.out),
       r.out,
     );
     ok(r.out.endsWith("1 passed, 1 failed\n"), r.out);
