@@ -7,11 +7,13 @@
 set -eu
 here=$(dirname -- "$(readlink -f -- "$0")")
 dest=${DESTDIR:-/}
+case "$dest" in /*) ;; *) dest="$PWD/$dest" ;; esac # relative to where it was run
 cd "$here/root"
-find . -type d | while read -r d; do mkdir -p "$dest/$d"; done
+find . -type d | while read -r d; do mkdir -p "$dest/${d#./}"; done
 find . ! -type d | while read -r f; do
+  f=${f#./}
   case "$f" in
-    ./etc/sec-ts/*) [ -e "$dest/$f" ] && { echo "keeping $dest/$f"; continue; } ;;
+    etc/sec-ts/*) [ -e "$dest/$f" ] && { echo "keeping $dest/$f"; continue; } ;;
   esac
   cp -P "$f" "$dest/$f"
 done

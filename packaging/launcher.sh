@@ -14,6 +14,10 @@ if [ -z "$deno" ]; then
   echo "sec-ts: Deno is needed to run this bundle (install it, or set SEC_TS_DENO)" >&2
   exit 127
 fi
+if [ ! -x "$deno" ]; then
+  echo "sec-ts: SEC_TS_DENO=$deno is not an executable file" >&2
+  exit 127
+fi
 DENO_NO_UPDATE_CHECK=1
 export DENO_NO_UPDATE_CHECK
 exec "$deno" run -A --unstable-net --cached-only --no-config --no-lock "$bundle" "$@"

@@ -65,8 +65,42 @@ Deno.test("release layout: launcher, bundle, units, snippets, man page, tarball"
     deepStrictEqual(inst.code, 0, inst.stderr);
     deepStrictEqual(Deno.readTextFileSync(`${dest}/etc/sec-ts/sec.conf`), "SEC_TS_ARGS=mine\n");
     ok(Deno.statSync(`${dest}/usr/local/lib/sec-ts/sec-ts.js`).isFile);
+    // a relative DESTDIR is relative to where install.sh is run, not to the release's root/
+    const rel = await runProgram(`${r.dir}/install.sh`, [], {
+      env: { DESTDIR: "rel-dest" },
+      cwd: r.out,
+    });
+    deepStrictEqual(rel.code, 0, rel.stderr);
+    ok(Deno.statSync(`${r.out}/rel-dest/usr/local/bin/sec-ts`).isFile, rel.stdout);
+    ok(!rel.stdout.includes("/./"), rel.stdout);
     const v = await runProgram(`${dest}/usr/local/bin/sec-ts`, ["--version"], { cwd: r.out });
     ok(v.stdout.startsWith("sec-ts "), v.stdout + v.stderr);
+    if (!COMPILED) {
+      const bad = await runProgram(`${dest}/usr/local/bin/sec-ts`, ["--version"], {
+        env: { SEC_TS_DENO: `${r.out}/no-deno` },
+      });
+      deepStrictEqual(bad.code, 127);
+      ok(bad.stderr.includes(`SEC_TS_DENO=${r.out}/no-deno is not an executable file`), bad.stderr);
+    }
+    // sec-ts test runs from the release (its cases re-run the launcher's Deno with its flags)
+    // on the shipped rule tests, and the README's sshd week example runs from the doc folder
+    const examples = `${dest}/usr/local/share/doc/sec-ts/examples`;
+    const cases = [...Deno.readDirSync(`${examples}/tests`)].map((e) =>
+      `${examples}/tests/${e.name}`
+    );
+    const t = await runProgram(`${dest}/usr/local/bin/sec-ts`, ["test", ...cases], { cwd: r.out });
+    deepStrictEqual(t.code, 0, t.stdout + t.stderr);
+    ok(t.stdout.includes("PASS sshd-week\n"), t.stdout);
+    const week = await runProgram(`${dest}/usr/local/bin/sec-ts`, [
+      `--conf=${examples}/sshd.sec`,
+      `--input=${examples}/sshd-week.log`,
+      "--notail",
+      "--event-time=syslog,year=2026",
+    ], { cwd: r.out });
+    ok(
+      week.stdout.includes("Sat Nov 28 04:00:19 2026 ALERT ssh brute force from 192.0.2.66\n"),
+      week.stdout,
+    );
     const help = await runProgram(r.program, ["--help"], { cwd: r.out });
     ok(help.stdout.includes("--ctlfifo") && help.stdout.includes("sec-ts ctl"), help.stdout);
     const ctlHelp = await runProgram(r.program, ["ctl", "--help"]);
@@ -222,6 +256,7 @@ Deno.test("sec-ts ctl: a FIFO nobody reads, bad usage, a stuck agent", async () 
       ]);
       deepStrictEqual(stuck.code, 1);
       ok(stuck.stderr.includes("no reply from the agent within 1 s"), stuck.stderr);
+      ok(stuck.stderr.includes("needs --allow-write="), stuck.stderr);
     } finally {
       reader.kill("SIGKILL");
       await reader.status;

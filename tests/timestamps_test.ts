@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { deepStrictEqual as assertEquals, throws } from "node:assert/strict";
+import { deepStrictEqual as assertEquals, ok, throws } from "node:assert/strict";
 import {
   EpochParser,
   IsoParser,
@@ -109,6 +109,18 @@ Deno.test("strftime patterns and regex:EXPR", () => {
   throws(() => timestampParser("regex:(?<hour>\\d+)"), /named groups/);
   throws(() => timestampParser("regex:("), /bad regular expression/);
   throws(() => timestampParser("sislog"), /unknown format/);
+  // bad option text says what is wrong with it
+  throws(() => timestampParser("syslog,year=26"), /",year=" needs a four-digit year, not "26"/);
+  throws(() => timestampParser("syslog,year="), /needs a four-digit year, not ""/);
+  throws(() => timestampParser("syslog,yaer=2026"), /unknown option ",yaer=2026" after "syslog"/);
+  throws(() => timestampParser("epoch,year=2026"), /epoch timestamps carry their year/);
+  throws(() => timestampParser("%Y-%m %H"), /the pattern "%Y-%m %H" needs a day \(%d or %e\)/);
+  // a pattern may hold commas; one with %s needs no date
+  assertEquals(
+    timestampParser("%d,%m,%Y,year=2020", now).parse("02,12,2026"),
+    local(2026, 12, 2, 0, 0, 0),
+  );
+  assertEquals(timestampParser("[%s]", now).parse("[1764651001] x"), 1764651001);
 });
 
 async function run(input: string, rules: string, args: string[] = []) {
@@ -197,6 +209,29 @@ action=create X 2 (write - %u expired)
   const r = await run("100 go\n200 x\n", rules, ["--event-time=epoch", "--cleantime=5"]);
   // checks at 100, 105: the context (over after 102) expires at 105
   assertEquals(r.out, "105 expired\n");
+});
+
+Deno.test("event time: a format no line has is warned about, not silently replaced by the wall clock", async () => {
+  const r = await run("Dec  2 04:50:01 h a\nDec  2 04:50:09 h b\n", ECHO, ["--event-time=epoch"]);
+  assertEquals(r.out.split("\n").length, 3, r.out);
+  ok(
+    r.err.includes("none of the first 2 lines has a timestamp of the --event-time format"),
+    r.err,
+  );
+  const many = "no time here\n".repeat(1000) + "100 late\n";
+  const r2 = await run(many, ECHO, ["--event-time=epoch"]);
+  ok(r2.err.includes("none of the first 1000 lines has a timestamp"), r2.err);
+  // a right format: no warning
+  const r3 = await run("header\n100 a\n", ECHO, ["--event-time=epoch"]);
+  ok(!r3.err.includes("none of the first"), r3.err);
+});
+
+Deno.test("event time: a timestamp more than a day ahead of the wall clock is taken as none", async () => {
+  const far = Math.floor(Date.now() / 1000) + 2 * 86400;
+  const r = await run(`${far} first\n100 a\n${far} far\n105 b\n`, ECHO, ["--event-time=epoch"]);
+  assertEquals(r.out, "100 first\n100 a\n100 far\n105 b\n");
+  ok(r.err.includes("is more than a day ahead of the wall clock"), r.err);
+  ok(r.err.includes("(2 such lines so far)") === false && r.err.includes("(1 such lines"), r.err);
 });
 
 Deno.test("event time: a bad format is a usage error", async () => {

@@ -9,7 +9,8 @@
  *                                            script running the bundle with Deno
  *     root/usr/local/lib/sec-ts/sec-ts.js    the bundle (one JavaScript file)
  *     root/usr/local/share/man/man1/sec-ts.1 the manual page
- *     root/usr/local/share/doc/sec-ts/       README.md, example rules
+ *     root/usr/local/share/doc/sec-ts/       README.md, example rules, logs and
+ *                                            rule tests (examples/tests/, for sec-ts test)
  *     root/etc/systemd/system/               sec.service, sec@.service
  *     root/etc/sysusers.d/sec-ts.conf        the service user
  *     root/etc/tmpfiles.d/sec-ts.conf        its directories
@@ -118,9 +119,14 @@ export async function buildRelease(opts: ReleaseOptions = {}): Promise<ReleaseRe
   const root = join(dir, "root");
   const bundle = join(root, "usr/local/lib/sec-ts/sec-ts.js");
   const program = join(root, "usr/local/bin/sec-ts");
-  await buildBundle(bundle);
-  if (opts.compile === undefined) copy("packaging/launcher.sh", program, 0o755);
-  else await buildBinary(program, opts.compile === true ? undefined : opts.compile);
+  try {
+    await buildBundle(bundle);
+    if (opts.compile === undefined) copy("packaging/launcher.sh", program, 0o755);
+    else await buildBinary(program, opts.compile === true ? undefined : opts.compile);
+  } catch (e) {
+    Deno.removeSync(dir, { recursive: true }); // no half-built release left behind
+    throw e;
+  }
   const files: [string, string, number?][] = [
     ["systemd/sec.service", "etc/systemd/system/sec.service"],
     ["systemd/sec@.service", "etc/systemd/system/sec@.service"],
@@ -135,6 +141,15 @@ export async function buildRelease(opts: ReleaseOptions = {}): Promise<ReleaseRe
     ["README.md", "usr/local/share/doc/sec-ts/README.md"],
     ["packaging/sec-ts.1", "usr/local/share/man/man1/sec-ts.1"],
   ];
+  // the README's sshd week example and the rule test folders (links copied as what they point to):
+  // `sec-ts test /usr/local/share/doc/sec-ts/examples/tests/*`
+  const examples = "usr/local/share/doc/sec-ts/examples";
+  for (const f of ["sshd.sec", "sshd-week.log"]) files.push([`rules/${f}`, `${examples}/${f}`]);
+  for (const t of Deno.readDirSync(join(REPO, "rules/tests"))) {
+    for (const f of Deno.readDirSync(join(REPO, "rules/tests", t.name))) {
+      files.push([`rules/tests/${t.name}/${f.name}`, `${examples}/tests/${t.name}/${f.name}`]);
+    }
+  }
   for (const [from, to, mode] of files) copy(from, join(root, to), mode);
   Deno.chmodSync(join(root, "etc/sec-ts"), 0o750);
   copy("packaging/install.sh", join(dir, "install.sh"), 0o755);

@@ -233,9 +233,16 @@ const TABLE: [string[], OptionKind, Key][] = [
 const DEFS: OptionDef[] = TABLE.map(([names, kind]) => ({ names, kind }));
 const KEY = new Map<OptionDef, Key>(TABLE.map(([, , key], i) => [DEFS[i], key]));
 
-/** Splits an --input value into pattern and context (at the last `=`). */
+/**
+ * Splits an --input value into pattern and context (at the last `=`). A socket
+ * input's `?syslog` written after the context (`udp://h:p=CTX?syslog`) is taken
+ * as if it came right after the address.
+ */
 export function parseInputSpec(value: string): InputSpec {
   const m = /^(.+)=([^=]+)$/s.exec(value);
+  if (m && /^[a-z]+:\/\//.test(m[1]) && m[2].endsWith("?syslog") && m[2] !== "?syslog") {
+    return { pattern: `${m[1]}?syslog`, context: m[2].slice(0, -"?syslog".length) };
+  }
   return m ? { pattern: m[1], context: m[2] } : { pattern: value };
 }
 

@@ -24,6 +24,7 @@
  */
 import * as fs from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
+import { parseControlLine } from "./control.ts";
 
 /** Default control FIFO: the one of systemd/sec.service. */
 export const DEFAULT_FIFO = "/run/sec-ts/control";
@@ -90,6 +91,7 @@ function parseArgs(args: string[]): CtlArgs | string {
         break;
       case "-i":
       case "--instance":
+        if (v.includes("/")) return `an instance name has no '/': '${v}' (use --fifo=PATH)`;
         a.fifo = `/run/sec-ts/${v}/control`;
         break;
       case "--dump":
@@ -192,6 +194,14 @@ export async function runCtl(args: string[], io: CtlIO = defaultIO): Promise<num
     io.err("sec-ts ctl: a command is one line");
     return 2;
   }
+  if (word !== "status" && word !== "dump") {
+    // the agent would only log and ignore a bad command: refuse it here, where it is seen
+    const parsed = parseControlLine(line);
+    if ("error" in parsed) {
+      io.err(`sec-ts ctl: ${parsed.error.replace(/^control command/, "command")}\n${CTL_USAGE}`);
+      return 2;
+    }
+  }
   try {
     if (word !== "status" && word !== "dump") {
       writeFifo(fifo, line + "\n");
@@ -223,7 +233,8 @@ export async function runCtl(args: string[], io: CtlIO = defaultIO): Promise<num
     }
     if (text === null) {
       throw new Error(
-        `no reply from the agent within ${a.timeout} s (${reply}); see its log`,
+        `no reply from the agent within ${a.timeout} s (${reply}); see its log ` +
+          `(an agent with --allow-code needs --allow-write=${dirname(fifo)} to reply)`,
       );
     }
     if (word === "status") {

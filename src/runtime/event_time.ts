@@ -32,6 +32,14 @@ import { type TimestampParser, timestampParser } from "./timestamps.ts";
 /** Lines without a timestamp held back before the first timestamp at most. */
 export const MAX_HELD = 1000;
 
+/**
+ * Seconds a timestamp may be ahead of the wall clock; a later one is taken as
+ * no timestamp (a number misread as a time would otherwise move the clock
+ * years ahead, running every timer on the way: minutes of work per year
+ * with a Calendar rule, deaf to signals and commands meanwhile).
+ */
+export const MAX_AHEAD = 86400;
+
 /** True for 1, 10, 100, ...: counts at which a repeated condition is logged. */
 function powerOfTen(n: number): boolean {
   while (n >= 10 && n % 10 === 0) n /= 10;
@@ -46,6 +54,9 @@ export class EventTime {
   older = 0;
   /** Lines without a parsable timestamp. */
   unparsable = 0;
+  /** Lines whose timestamp was more than MAX_AHEAD ahead of the wall clock. */
+  future = 0;
+  readonly #maxAhead: number;
   readonly #parser: TimestampParser | undefined;
   readonly #cached: CachedClock;
   readonly #step: number;
@@ -58,7 +69,8 @@ export class EventTime {
   /**
    * `clock`: the clock moved; `cached`: the engine's clock, a CachedClock over it;
    * `cleantime`: --cleantime; `onStart`: runs the start-up (SEC_STARTUP,
-   * first timer check) once the clock is set.
+   * first timer check) once the clock is set; `maxAhead`: seconds a timestamp
+   * may be ahead of the wall clock (default MAX_AHEAD).
    */
   constructor(
     parser: TimestampParser | undefined,
@@ -67,7 +79,9 @@ export class EventTime {
     cleantime: number,
     logger: Logger,
     onStart: (engine: Engine) => void,
+    maxAhead: number = MAX_AHEAD,
   ) {
+    this.#maxAhead = maxAhead;
     this.#parser = parser;
     this.clock = clock;
     this.#cached = cached;
@@ -88,7 +102,17 @@ export class EventTime {
    */
   beforeLine(engine: Engine, line: InputLine): boolean {
     if (this.#parser === undefined) return true;
-    const t = this.#parser.parse(line.text);
+    let t = this.#parser.parse(line.text);
+    if (t > Date.now() / 1000 + this.#maxAhead) {
+      if (powerOfTen(++this.future)) {
+        this.#logger.log(
+          LogLevel.warning,
+          `Event time: line from ${iso(t)} is more than a day ahead of the wall clock, ` +
+            `taken as a line without a timestamp (${this.future} such lines so far)`,
+        );
+      }
+      t = NaN;
+    }
     if (t !== t) {
       if (!this.#started) {
         this.#held.push(line);
@@ -124,8 +148,17 @@ export class EventTime {
    * Starts the correlator at time `t` (default: the wall clock) if not yet
    * started, then processes the lines held back.
    */
-  start(engine: Engine, t: number = Date.now() / 1000): void {
+  start(engine: Engine, t?: number): void {
     if (this.#started) return;
+    if (t === undefined && this.#parser !== undefined && this.#held.length > 0) {
+      // a wrong format would otherwise replay old logs at the wall clock without a word
+      this.#logger.log(
+        LogLevel.warning,
+        `Event time: none of the first ${this.#held.length} lines has a timestamp of the ` +
+          `--event-time format: starting at the wall clock (is the format right?)`,
+      );
+    }
+    t ??= Date.now() / 1000;
     this.#started = true;
     this.clock.set(t);
     this.#cached.refresh();
@@ -178,5 +211,7 @@ export function eventTimeOf(
   if (clock === undefined) return undefined;
   // --test-clock alone: time moves by `@sleep` lines only
   const parser = opts.eventTime !== undefined ? timestampParser(opts.eventTime) : undefined;
-  return new EventTime(parser, clock, cached, opts.cleantime, logger, onStart);
+  // sec-ts test cases may be set in any year: no limit under the test clock
+  const maxAhead = opts.testClock ? Infinity : MAX_AHEAD;
+  return new EventTime(parser, clock, cached, opts.cleantime, logger, onStart, maxAhead);
 }

@@ -17,7 +17,9 @@
  * @module
  */
 import { cpSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
+import { parseCommandLine } from "./cli.ts";
+import { selfCommand as processSelfCommand } from "./process.ts";
 import { ACK } from "./test_clock.ts";
 
 const META = new Set(["expected", "expected-files", "input", "args", "linger", "timeout", "about"]);
@@ -56,10 +58,37 @@ function readOr(path: string, fallback: string): string {
   return existsSync(path) ? new TextDecoder().decode(readFileSync(path)) : fallback;
 }
 
-/** Reads a case folder; throws when it has no `expected` file. */
+/** Seconds from an optional case file (`linger`, `timeout`); throws on text that is no number. */
+function secondsOr(path: string, fallback: number): number {
+  const text = readOr(path, "").trim();
+  if (text === "") return fallback;
+  if (!/^\d+(\.\d+)?$/.test(text)) {
+    throw new Error(`${basename(path)}: not a number of seconds: "${text.slice(0, 40)}"`);
+  }
+  return parseFloat(text);
+}
+
+/**
+ * Reads a case folder; throws an Error saying why it is not a case (no
+ * such directory, not a directory, no `expected` file, no rule file, a
+ * `linger` or `timeout` that is no number).
+ */
 export function loadTestCase(dir: string): TestCase {
   dir = resolve(dir);
-  if (!existsSync(join(dir, "expected"))) throw new Error(`${dir}: no "expected" file`);
+  let st: Deno.FileInfo;
+  try {
+    st = Deno.statSync(dir);
+  } catch {
+    throw new Error("no such directory");
+  }
+  if (!st.isDirectory) throw new Error("not a directory (a case is a folder, see sec-ts test)");
+  if (!existsSync(join(dir, "expected"))) {
+    throw new Error(`no "expected" file (the exact standard output the case must give)`);
+  }
+  const confs = readdirSync(dir).filter((e) => e.endsWith(".sec")).sort();
+  if (confs.length === 0) throw new Error("no rule file (*.sec)");
+  const linger = secondsOr(join(dir, "linger"), 0);
+  const timeout = secondsOr(join(dir, "timeout"), 30) || 30;
   const input = existsSync(join(dir, "input"))
     ? readFileSync(join(dir, "input"))
     : new Uint8Array();
@@ -72,15 +101,23 @@ export function loadTestCase(dir: string): TestCase {
     }
   }
   if (start < input.length) lines.push(input.subarray(start));
+  const dec = new TextDecoder();
+  lines.forEach((l, i) => {
+    if (dec.decode(l.subarray(0, 7)) !== "@sleep ") return;
+    const n = dec.decode(l.subarray(7)).trim();
+    if (!/^\d+(\.\d*)?$|^\.\d+$/.test(n)) {
+      throw new Error(`input line ${i + 1}: @sleep needs seconds (>= 0), not "${n.slice(0, 40)}"`);
+    }
+  });
   return {
     name: dir.split("/").pop()!,
     dir,
-    confs: readdirSync(dir).filter((e) => e.endsWith(".sec")).sort(),
+    confs,
     args: readOr(join(dir, "args"), "").split(/\r?\n/).map((l) => l.trim())
       .filter((l) => l !== "" && !l.startsWith("#")),
     lines,
-    linger: parseFloat(readOr(join(dir, "linger"), "0").trim() || "0") || 0,
-    timeout: parseFloat(readOr(join(dir, "timeout"), "30").trim() || "30") || 30,
+    linger,
+    timeout,
     expected: readFileSync(join(dir, "expected")),
   };
 }
@@ -139,6 +176,8 @@ export async function runTestCase(
     const proc = new Deno.Command(argv[0], {
       args: argv.slice(1),
       cwd: work,
+      // its log (rules rejected for a missing --allow-*, refused actions) explains a failure
+      env: { SEC_TS_LOG_STDERR: "1" },
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
@@ -220,7 +259,12 @@ export async function runTestCase(
       }
     }
     if (problems.length > 0 && errLines.length > 0) {
-      problems.push("stderr:\n" + errLines.slice(-20).join("\n"));
+      // the start (rule loading) and the end; repeated lines once
+      const lines = [...new Set(errLines)];
+      const shown = lines.length <= 20
+        ? lines
+        : [...lines.slice(0, 10), `... (${lines.length - 20} more)`, ...lines.slice(-10)];
+      problems.push("log:\n" + shown.join("\n"));
     }
     return { name: c.name, passed: problems.length === 0, problems };
   } finally {
@@ -267,9 +311,15 @@ export function diffText(want: string, got: string): string {
   return out.join("\n");
 }
 
-/** The command that runs this sec-ts again (the deno binary and the main module). */
+/**
+ * The command that runs this sec-ts again: a compiled binary itself; under
+ * `deno run` (main.ts, or the bundle through its launcher) Deno with this
+ * process's own flags (--cached-only, --unstable-net, --no-config carry over)
+ * and the main module (process.ts's selfCommand, without this run's arguments).
+ */
 export function selfCommand(): string[] {
-  return [Deno.execPath(), "run", "-A", Deno.mainModule];
+  const [exe, argv] = processSelfCommand(Deno.args);
+  return [exe, ...argv.slice(0, argv.length - Deno.args.length)];
 }
 
 /**
@@ -283,29 +333,42 @@ export async function testCommand(args: string[], command = selfCommand()): Prom
   let jobs = Math.max(2, navigator.hardwareConcurrency ?? 2);
   const options: string[] = [];
   const dirs: string[] = [];
+  const usage = "usage: sec-ts test [--jobs=N] [sec-ts option...] CASE_DIR...";
   for (const a of args) {
-    const j = /^--jobs=(\d+)$/.exec(a);
-    if (j) jobs = Math.max(1, parseInt(j[1], 10));
-    else if (a.startsWith("--")) options.push(a);
+    if (a.startsWith("--jobs")) {
+      const j = /^--jobs=(\d+)$/.exec(a);
+      if (j === null) {
+        console.error(`sec-ts test: --jobs needs a number, as --jobs=N, not '${a}'\n${usage}`);
+        return 2;
+      }
+      jobs = Math.max(1, parseInt(j[1], 10));
+    } else if (a.startsWith("--")) options.push(a);
     else dirs.push(a);
   }
   if (dirs.length === 0) {
-    console.error("usage: sec-ts test [--jobs=N] [sec-ts option...] CASE_DIR...");
+    console.error(usage);
     return 2;
   }
-  const cases: (TestCase | Error)[] = dirs.map((d) => {
+  try {
+    // an option every case would reject is one usage error, not a failure of each case
+    parseCommandLine(options);
+  } catch (e) {
+    console.error(`sec-ts test: ${(e as Error).message}\n${usage}`);
+    return 2;
+  }
+  const cases: (TestCase | { dir: string; error: string })[] = dirs.map((d) => {
     try {
       return loadTestCase(d);
     } catch (e) {
-      return e as Error;
+      return { dir: d, error: (e as Error).message };
     }
   });
   const results: Promise<TestResult>[] = [];
   let running = 0;
   const queue: (() => void)[] = [];
   for (const c of cases) {
-    if (c instanceof Error) {
-      results.push(Promise.resolve({ name: c.message, passed: false, problems: ["not a case"] }));
+    if ("error" in c) {
+      results.push(Promise.resolve({ name: c.dir, passed: false, problems: [c.error] }));
       continue;
     }
     results.push((async () => {

@@ -17,7 +17,9 @@
  * MSGID are left out, a UTF-8 BOM before the message is removed, `-` (nil)
  * APP-NAME gives no tag and nil PROCID no `[pid]`; a nil timestamp is the
  * time of arrival (local time). RFC 3164: the `<PRI>` is removed; an ISO
- * timestamp is rewritten, a missing one becomes the time of arrival. Lines
+ * timestamp is rewritten, a missing one becomes the time of arrival; a
+ * missing host name (a tag `app:` or `app[pid]:` right after the time, as
+ * local programs send to a Unix socket) becomes this host's name. Lines
  * without a `<PRI>` header are passed on unchanged.
  *
  * @module
@@ -123,26 +125,54 @@ function fromRfc5424(s: string, now: () => number): string | null {
   return `${time} ${host}${tag}${message(msg)}`;
 }
 
+/** A tag where the host name should be: `app:` or `app[pid]:` (as local programs send). */
+const TAG_FIRST = /^[^\s:[\]]+(?:\[[^\s\]]*\])?:(?:\s|$)/;
+
+/** `rest` (what follows the time) with `host` in front when it starts with a tag. */
+function withHost(rest: string, host: () => string): string {
+  return TAG_FIRST.test(rest) ? ` ${host()} ${rest}` : ` ${rest}`;
+}
+
 /** Converts an RFC 3164 line (after `<PRI>`). */
-function fromRfc3164(s: string, now: () => number): string {
-  if (BSD_TIME.test(s)) return s;
+function fromRfc3164(s: string, now: () => number, host: () => string): string {
+  if (BSD_TIME.test(s)) return s.slice(0, 15) + withHost(s.slice(16), host);
   const m = ISO.exec(s);
   if (m !== null) {
     const time = isoToBsd(m);
-    if (time !== null) return `${time}${s.slice(m[0].length)}`;
+    const rest = s.slice(m[0].length + 1);
+    if (time !== null) return rest === "" ? time : time + withHost(rest, host);
   }
-  return `${localTime(now())} ${s}`;
+  return localTime(now()) + withHost(s, host);
+}
+
+let localHost: string | undefined;
+
+/** This machine's host name up to the first dot (rsyslog's default for local messages). */
+function thisHost(): string {
+  if (localHost === undefined) {
+    try {
+      localHost = Deno.hostname().split(".")[0] || "localhost";
+    } catch {
+      localHost = "localhost";
+    }
+  }
+  return localHost;
 }
 
 /**
  * Turns a line with a syslog header (RFC 5424 or RFC 3164) into the
  * traditional file format (see the module doc); other lines are returned
- * unchanged. `now` gives seconds since the Epoch for messages without a time.
+ * unchanged. `now` gives seconds since the Epoch for messages without a time,
+ * `host` the host name for RFC 3164 messages without one.
  */
-export function syslogToTraditional(line: string, now: () => number = () => WALL.now()): string {
+export function syslogToTraditional(
+  line: string,
+  now: () => number = () => WALL.now(),
+  host: () => string = thisHost,
+): string {
   const p = PRI.exec(line);
   if (p === null || Number(p[1]) > 191) return line;
   const s = line.slice(p[0].length);
   if (s.startsWith("1 ")) return fromRfc5424(s.slice(2), now) ?? line;
-  return fromRfc3164(s, now);
+  return fromRfc3164(s, now, host);
 }

@@ -435,9 +435,19 @@ export function timestampParser(
   value: string,
   wallNow: () => number = () => Date.now() / 1000,
 ): TimestampParser {
-  const y = /,year=(\d{4})$/.exec(value);
+  const y = /,year=([^,]*)$/.exec(value);
+  if (y !== null && !/^\d{4}$/.test(y[1])) {
+    throw new Error(`",year=" needs a four-digit year, not "${y[1]}"`);
+  }
   const format = y ? value.slice(0, y.index) : value;
   const year = y ? parseInt(y[1], 10) : undefined;
+  const named = /^(\w+),(.*)$/.exec(format);
+  if (named !== null && (EVENT_TIME_FORMATS as readonly string[]).includes(named[1])) {
+    throw new Error(`unknown option ",${named[2]}" after "${named[1]}" (only ",year=YYYY")`);
+  }
+  if (year !== undefined && ["rfc5424", "iso8601", "epoch"].includes(format)) {
+    throw new Error(`${format} timestamps carry their year: ",year=" is for syslog and patterns`);
+  }
   switch (format) {
     case "syslog":
       return new SyslogParser(wallNow, year);
@@ -457,7 +467,16 @@ export function timestampParser(
     }
     return new RegexParser(re, wallNow, year);
   }
-  if (format.includes("%")) return new RegexParser(strftimeToRegex(format), wallNow, year);
+  if (format.includes("%")) {
+    const re = strftimeToRegex(format);
+    const src = re.source;
+    if (!src.includes("(?<epoch>") && !(src.includes("(?<day>") && /\(\?<mon(th)?>/.test(src))) {
+      throw new Error(
+        `the pattern "${format}" needs a day (%d or %e) and a month (%m, %b or %B), or %s`,
+      );
+    }
+    return new RegexParser(re, wallNow, year);
+  }
   throw new Error(
     `unknown format "${format}" (${
       EVENT_TIME_FORMATS.join(", ")
