@@ -15,6 +15,7 @@ import {
   isDetachedCopy,
   writePidFile,
 } from "./src/runtime/process.ts";
+import { guardSigusr1 } from "./src/runtime/sigusr1_guard.ts";
 
 /** Runs sec-ts with the given arguments; returns the exit status. */
 export async function main(args: string[]): Promise<number> {
@@ -74,5 +75,11 @@ export async function main(args: string[]): Promise<number> {
 }
 
 if (import.meta.main) {
+  try {
+    guardSigusr1(); // re-executes with SIGUSR1 blocked: Deno's SIGUSR1 debugger stays off
+  } catch (e) {
+    console.error(`sec-ts: ${(e as Error).message}`);
+    Deno.exit(1);
+  }
   Deno.exit(await main(Deno.args));
 }

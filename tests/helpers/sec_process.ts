@@ -18,9 +18,12 @@ export class SecProcess {
   #done: Promise<void>;
 
   /** Starts `deno run -A [denoFlags] main.ts args` in `cwd`. */
-  constructor(args: string[], options: { cwd?: string; denoFlags?: string[] } = {}) {
+  constructor(
+    args: string[],
+    options: { cwd?: string; denoFlags?: string[]; main?: string } = {},
+  ) {
     this.child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", ...(options.denoFlags ?? []), MAIN, ...args],
+      args: ["run", "-A", ...(options.denoFlags ?? []), options.main ?? MAIN, ...args],
       cwd: options.cwd,
       stdin: "null",
       stdout: "piped",
