@@ -8,7 +8,7 @@
  */
 import { parseTimeSpec } from "./calendar_spec.ts";
 import { parseActionList } from "./action_list.ts";
-import { parseContextExpr } from "./context_expr.ts";
+import { type ContextExpr, parseContextExpr } from "./context_expr.ts";
 import { type RawField, type RawRule, readConfigText } from "./config_file.ts";
 import {
   compilePattern,
@@ -314,7 +314,7 @@ function compileRule(
     return {
       pattern,
       varmap,
-      context: ctxF === undefined ? undefined : compileContext(ctxF),
+      context: ctxF === undefined ? undefined : compileContext(ctxF, options),
       cont: cont("continue" + suffix, withCont),
     };
   };
@@ -378,7 +378,9 @@ function compileRule(
       base.time = timeF.value;
       base.desc = parseTemplate(required(block, "desc").value);
       base.action = reqAction("action");
-      if (field(block, "context")) base.calendarContext = compileContext(field(block, "context")!);
+      if (field(block, "context")) {
+        base.calendarContext = compileContext(field(block, "context")!, options);
+      }
       return base;
     }
     case "Suppress":
@@ -510,13 +512,29 @@ function parseContinue(f: RawField): Continue {
   throw new RuleError(`invalid continue value '${v}'`, f.line);
 }
 
-function compileContext(f: RawField): CompiledContext {
+function compileContext(f: RawField, options: LoadOptions): CompiledContext {
+  let parsed;
   try {
-    const parsed = parseContextExpr(f.value);
-    return { source: f.value, expr: parsed.expr, preEvaluated: parsed.preEvaluated };
+    parsed = parseContextExpr(f.value);
   } catch (e) {
     throw new RuleError(`invalid context expression '${f.value}': ${(e as Error).message}`, f.line);
   }
+  // code operands (->, :>, =) need --allow-code and are compiled now, like lcall code
+  if (options.checkAction) {
+    const visit = (expr: ContextExpr): void => {
+      for (const t of expr.postfix) {
+        if (typeof t === "string") continue;
+        if (t.kind === "group") visit(t.expr);
+        else if (t.kind === "code") {
+          const { op, params, code } = t.operand;
+          const problem = options.checkAction!({ type: "context-code", op, params, code });
+          if (problem !== undefined) throw new RuleError(problem, f.line);
+        }
+      }
+    };
+    visit(parsed.expr);
+  }
+  return { source: f.value, expr: parsed.expr, preEvaluated: parsed.preEvaluated };
 }
 
 function compileActions(

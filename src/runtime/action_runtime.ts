@@ -71,7 +71,19 @@ export class ProcessActionRuntime implements ActionRuntime {
     return {
       checkAction: makeActionChecker(this.permissions, this.code),
       compileFunction: this.permissions.code
-        ? (code: string) => compileRuleFunction(code, "pattern")
+        ? (code: string) => {
+          const fn = compileRuleFunction(code, "pattern");
+          return (...args: unknown[]) => {
+            try {
+              return fn(...args);
+            } catch (e) {
+              // as SEC logs a PerlFunc that dies; the pattern does not match
+              const msg = e instanceof Error ? e.message : String(e);
+              this.#logger.log(2, `PerlFunc pattern runtime error: ${msg}`);
+              return undefined;
+            }
+          };
+        }
         : undefined,
     };
   }
