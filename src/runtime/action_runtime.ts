@@ -62,6 +62,10 @@ export class ProcessActionRuntime implements ActionRuntime {
     this.quoting = opts.quoting;
     this.childterm = opts.childterm;
     this.permissions = new Permissions(opts);
+    if (opts.allowWrite !== true) {
+      // writes go to the real path checked against the grant, opened without following a symlink
+      outputs.resolveTarget = (name) => this.permissions.writeTarget(name);
+    }
     this.children = new ChildManager(logger, mode);
     this.sockets = new SocketOutputs(logger, mode, opts.socketTimeout);
   }

@@ -140,6 +140,7 @@ export async function runCorrelator(
     engine,
     loadFiles: (names) => loadRuleFiles(names.map(globLiteral), loadOptions, logger, mode),
     buildEngine,
+    mayWrite: (file) => actionRuntime.permissions.mayWrite(file),
   });
   let ctlfifo: ControlFifo | undefined;
   if (opts.ctlfifo !== undefined) {
