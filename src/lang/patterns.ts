@@ -15,6 +15,7 @@ import {
 } from "./perl_regex.ts";
 import type { MatchValues } from "./template.ts";
 import { requiredLiteral } from "./regex_literals.ts";
+import { backtrackingProblem } from "./regex_safety.ts";
 import { literalGrams, type LiteralScan } from "./literal_filter.ts";
 
 /** What a pattern sees of the current event. */
@@ -262,6 +263,8 @@ export function compilePattern(
         throw new PatternError(`invalid regular expression '${source}': ${(e as Error).message}`);
       }
       forceCompile(re.regex, source);
+      const risk = backtrackingProblem(source, re.regex);
+      if (risk !== undefined) throw new PatternError(risk);
       // a literal every match contains rejects most lines with one substring search
       const literal = requiredLiteral(source);
       return kind === "RegExp"
