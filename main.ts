@@ -5,20 +5,20 @@
  *
  * @module
  */
-import { parseCommandLine, USAGE, UsageError, VERSION_TEXT } from "./src/runtime/cli.ts";
-import { runCorrelator } from "./src/runtime/app.ts";
-import { LogTapeLogger } from "./src/runtime/log_setup.ts";
-import {
-  applyUmask,
-  checkUserGroup,
-  detach,
-  isDetachedCopy,
-  writePidFile,
-} from "./src/runtime/process.ts";
+import type { LogTapeLogger } from "./src/runtime/log_setup.ts";
 import { guardSigusr1 } from "./src/runtime/sigusr1_guard.ts";
 
 /** Runs sec-ts with the given arguments; returns the exit status. */
 export async function main(args: string[]): Promise<number> {
+  // loaded only now: the image that guardSigusr1 replaces loads almost nothing
+  const { parseCommandLine, USAGE, UsageError, VERSION_TEXT } = await import(
+    "./src/runtime/cli.ts"
+  );
+  const { runCorrelator } = await import("./src/runtime/app.ts");
+  const { LogTapeLogger } = await import("./src/runtime/log_setup.ts");
+  const { applyUmask, checkUserGroup, detach, isDetachedCopy, writePidFile } = await import(
+    "./src/runtime/process.ts"
+  );
   let opts;
   try {
     opts = parseCommandLine(args);

@@ -263,7 +263,7 @@ export function compilePattern(
         throw new PatternError(`invalid regular expression '${source}': ${(e as Error).message}`);
       }
       forceCompile(re.regex, source);
-      const risk = backtrackingProblem(source, re.regex);
+      const risk = backtrackingProblem(source);
       if (risk !== undefined) throw new PatternError(risk);
       // a literal every match contains rejects most lines with one substring search
       const literal = requiredLiteral(source);

@@ -2,47 +2,18 @@
  * Regular expressions that could hold the main loop: V8 backtracks
  * without memoisation, so a nested quantifier such as `(a+)+$` on 30 a's
  * and a '!' takes minutes where Perl takes 0.1 s, and meanwhile no input
- * is read and no signal or control command is acted on.
+ * is read and no signal or control command is acted on. A pattern with a
+ * nested quantifier (a repeated group that itself contains a `+`, `*` or
+ * `{n,}`) is refused when the rules load, naming the shape.
  *
- * sec-ts starts V8 with `--enable-experimental-regexp-engine-on-excessive-
- * backtracks` (sigusr1_guard.ts puts the flags in DENO_V8_FLAGS when it
- * re-executes; the compile task passes them with --v8-flags): after
- * 50,000 backtracks V8 finishes the match with its linear-time engine.
- * That engine does not take every regex (no lookahead, backreferences,
- * large counted repeats, case-insensitive or Unicode flags); with
- * `--enable-experimental-regexp-engine` the `l` flag tells at load
- * whether it takes a given one. A pattern it does not take and that has
- * a nested quantifier (a repeated group that itself contains a `+`, `*`
- * or `{n,}`) is refused when the rules load, naming the shape. Without
- * the flags (started otherwise) every pattern with that shape is refused.
+ * V8's `--enable-experimental-regexp-engine-on-excessive-backtracks` was
+ * measured and not used: its linear engine takes no lookahead (every `$`
+ * of a Perl pattern becomes `(?=\n?$)`), no backreference, no /i or /u,
+ * so most risky patterns would not fall back; and any V8 flag makes Deno
+ * compile every module anew at each start (no code cache), +40 ms CPU.
  *
  * @module
  */
-
-/** True when V8 runs with the linear engine (the `l` flag is accepted). */
-export const LINEAR_ENGINE: boolean = (() => {
-  try {
-    new RegExp("a", "l");
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-/** The V8 flags sec-ts needs (comma-separated, for DENO_V8_FLAGS or --v8-flags). */
-export const V8_REGEX_FLAGS =
-  "--enable-experimental-regexp-engine-on-excessive-backtracks,--enable-experimental-regexp-engine";
-
-/** Whether V8 can finish `re` in linear time when it backtracks too much. */
-export function hasLinearFallback(re: RegExp): boolean {
-  if (!LINEAR_ENGINE) return false;
-  try {
-    new RegExp(re.source, re.flags.replace(/[gy]/g, "") + "l");
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const UNBOUNDED = /^(?:[*+]|\{\d*,\})/;
 const REPEAT = /^(?:[*+]|\{\d*,\d*\})/;
@@ -113,19 +84,14 @@ function repeatsMore(q: string): boolean {
 }
 
 /**
- * Why the Perl pattern `source`, compiled to `re`, could hold the main
- * loop for minutes, or undefined when it cannot (V8 falls back to its
- * linear engine, or no nested quantifier).
+ * Why the Perl pattern `source` could hold the main loop for minutes, or
+ * undefined when it has no nested quantifier.
  */
-export function backtrackingProblem(source: string, re: RegExp): string | undefined {
+export function backtrackingProblem(source: string): string | undefined {
   const shape = nestedQuantifier(source);
-  if (shape === undefined || hasLinearFallback(re)) return undefined;
+  if (shape === undefined) return undefined;
   const short = shape.length > 60 ? shape.slice(0, 60) + "..." : shape;
   return `nested quantifier '${short}' (a repeated group that itself repeats): V8 may ` +
-    `backtrack for minutes on one line (Perl does not) and ${
-      LINEAR_ENGINE
-        ? "this pattern cannot use V8's linear engine (it has a lookahead such as $, a " +
-          "backreference, a large counted repeat or a flag that engine lacks)"
-        : "V8 runs without its linear-engine fallback"
-    }; write it without the nesting (e.g. '(a+)+' as 'a+', '(\\w+\\s?)*' as '[\\w\\s]*')`;
+    `backtrack for minutes on one line where Perl does not, and the agent would stall; ` +
+    `write it without the nesting (e.g. '(a+)+' as 'a+', '(\\w+\\s?)*' as '[\\w\\s]*')`;
 }

@@ -20,9 +20,6 @@
  * were. Children started later get an empty mask (Rust's process spawning
  * resets it).
  *
- * The re-executed image also gets the V8 flags of regex_safety.ts in
- * DENO_V8_FLAGS (V8 flags cannot be set once the process runs).
- *
  * This needs the `ffi` permission (`-A` or `--allow-ffi`), used only here
  * and only before the permissions are revoked. Without it the agent
  * refuses to start unless SIGUSR1 is already blocked (e.g. started through
@@ -30,8 +27,6 @@
  *
  * @module
  */
-
-import { V8_REGEX_FLAGS } from "../lang/regex_safety.ts";
 
 const SIGUSR1 = 10;
 const SIG_BLOCK = 0;
@@ -97,12 +92,6 @@ function cArray(items: Uint8Array[], keep: Uint8Array[]): BigUint64Array<ArrayBu
   return ptrs;
 }
 
-function startsWith(bytes: Uint8Array, prefix: string): boolean {
-  if (bytes.length < prefix.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (bytes[i] !== prefix.charCodeAt(i)) return false;
-  return true;
-}
-
 function splitNul(bytes: Uint8Array): Uint8Array[] {
   const out: Uint8Array[] = [];
   let start = 0;
@@ -143,13 +132,7 @@ export function guardSigusr1(): GuardState {
   const keep: Uint8Array[] = [];
   const argv = cArray(splitNul(Deno.readFileSync("/proc/self/cmdline")), keep);
   const enc = new TextEncoder();
-  // V8 flags can only be set at start: the re-executed image gets the regex
-  // backtracking fallback (regex_safety.ts) through DENO_V8_FLAGS
-  const env = splitNul(Deno.readFileSync("/proc/self/environ")).filter((e) =>
-    !startsWith(e, "DENO_V8_FLAGS=")
-  );
-  const v8 = Deno.env.get("DENO_V8_FLAGS");
-  env.push(enc.encode(`DENO_V8_FLAGS=${v8 ? `${v8},` : ""}${V8_REGEX_FLAGS}`));
+  const env = splitNul(Deno.readFileSync("/proc/self/environ"));
   env.push(enc.encode(`${MARKER}=1`));
   const envp = cArray(env, keep);
   const path = enc.encode("/proc/self/exe\0");
