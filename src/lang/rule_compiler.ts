@@ -517,7 +517,9 @@ function compileContext(f: RawField, options: LoadOptions): CompiledContext {
   try {
     parsed = parseContextExpr(f.value);
   } catch (e) {
-    throw new RuleError(`invalid context expression '${f.value}': ${(e as Error).message}`, f.line);
+    const why = e instanceof RangeError ? "nested too deeply" : (e as Error).message;
+    const short = f.value.length > 200 ? f.value.slice(0, 200) + "..." : f.value;
+    throw new RuleError(`invalid context expression '${short}': ${why}`, f.line);
   }
   // code operands (->, :>, =) need --allow-code and are compiled now, like lcall code
   if (options.checkAction) {
