@@ -48,6 +48,8 @@ export interface LoadDiagnostic {
   message: string;
   /** True when a whole rule was skipped (false: a line was skipped or a warning). */
   ruleSkipped: boolean;
+  /** Only a warning (SEC's --testonly does not fail on it). */
+  warning?: boolean;
 }
 
 /** Options for loading rule files. */

@@ -59,7 +59,7 @@ export function loadRuleFiles(
       const loaded = loadRuleText(name, text, options);
       for (const d of loaded.diagnostics) {
         logger.log(d.ruleSkipped ? 2 : 3, `${d.file}:${d.line}: ${d.message}`);
-        errors++; // a malformed line too: SEC's --testonly fails on it (the rule still loads)
+        if (!d.warning) errors++; // a malformed line too: SEC's --testonly fails on it
       }
       for (const r of loaded.file.rules) {
         for (const p of [r.main, r.second, ...(r.groups ?? [])]) {
