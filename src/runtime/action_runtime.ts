@@ -68,6 +68,10 @@ export class ProcessActionRuntime implements ActionRuntime {
     }
     this.children = new ChildManager(logger, mode);
     this.sockets = new SocketOutputs(logger, mode, opts.socketTimeout);
+    if (opts.allowNet !== true) {
+      // Unix sockets are reached at the real path checked against the grant
+      this.sockets.resolveUnix = (path) => this.permissions.unixTarget(path);
+    }
   }
 
   /** Rule loader options: the permission check and, with --allow-code, the JavaScript compiler. */

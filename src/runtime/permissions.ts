@@ -217,6 +217,17 @@ export class Permissions {
     return false;
   }
 
+  /**
+   * The real path to connect to for the Unix socket `name` when sockets
+   * are limited and it lies within the grant; `name` when all are allowed;
+   * undefined when not allowed.
+   */
+  unixTarget(name: string): string | undefined {
+    if (this.#net === true) return name;
+    const p = realTarget(name);
+    return this.#net.paths.some((e) => within(p, e)) ? p : undefined;
+  }
+
   /** May the Unix socket `name` be used? */
   mayUnix(name: string): boolean {
     if (this.#net === true) return true;
