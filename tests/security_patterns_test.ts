@@ -65,3 +65,13 @@ Deno.test("--testonly fails on a line that is not keyword=value, as SEC's does",
   ok(t.code === 1, t.log);
   ok(t.log.includes("rules.sec:2: invalid line 'pro'"), t.log);
 });
+
+Deno.test("a context expression in 5000 redundant parentheses loads, as in SEC", async () => {
+  const deep = "(".repeat(5000) + "A" + ")".repeat(5000);
+  const r = await runSec({
+    rules: `type=Single\nptype=SubStr\npattern=go\ncontext=${deep}\ndesc=x\naction=write - ok\n\n` +
+      "type=Single\nptype=SubStr\npattern=mk\ndesc=x\naction=create A\n",
+    input: ["go", "mk", "go"],
+  });
+  ok(r.code === 0 && r.stdout === "ok\n", r.log.slice(0, 2000));
+});
