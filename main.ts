@@ -5,23 +5,24 @@
  *
  * @module
  */
-import { parseCommandLine, USAGE, UsageError, VERSION_TEXT } from "./src/runtime/cli.ts";
-import { runCorrelator } from "./src/runtime/app.ts";
-import { runCtl } from "./src/runtime/ctl.ts";
-import { LogTapeLogger } from "./src/runtime/log_setup.ts";
-import { testCommand } from "./src/runtime/rule_tests.ts";
-import {
-  applyUmask,
-  checkUserGroup,
-  detach,
-  isDetachedCopy,
-  writePidFile,
-} from "./src/runtime/process.ts";
+import type { LogTapeLogger } from "./src/runtime/log_setup.ts";
+import { guardSigusr1 } from "./src/runtime/sigusr1_guard.ts";
 
 /** Runs sec-ts with the given arguments; returns the exit status. */
 export async function main(args: string[]): Promise<number> {
-  if (args[0] === "ctl") return await runCtl(args.slice(1));
-  if (args[0] === "test") return await testCommand(args.slice(1));
+  if (args[0] === "ctl") return await (await import("./src/runtime/ctl.ts")).runCtl(args.slice(1));
+  if (args[0] === "test") {
+    return await (await import("./src/runtime/rule_tests.ts")).testCommand(args.slice(1));
+  }
+  // loaded only now: the image that guardSigusr1 replaces loads almost nothing
+  const { parseCommandLine, USAGE, UsageError, VERSION_TEXT } = await import(
+    "./src/runtime/cli.ts"
+  );
+  const { runCorrelator } = await import("./src/runtime/app.ts");
+  const { LogTapeLogger } = await import("./src/runtime/log_setup.ts");
+  const { applyUmask, checkUserGroup, detach, isDetachedCopy, writePidFile } = await import(
+    "./src/runtime/process.ts"
+  );
   let opts;
   try {
     opts = parseCommandLine(args);
@@ -83,5 +84,11 @@ export async function main(args: string[]): Promise<number> {
 }
 
 if (import.meta.main) {
+  try {
+    guardSigusr1(); // re-executes with SIGUSR1 blocked: Deno's SIGUSR1 debugger stays off
+  } catch (e) {
+    console.error(`sec-ts: ${(e as Error).message}`);
+    Deno.exit(1);
+  }
   Deno.exit(await main(Deno.args));
 }

@@ -17,9 +17,11 @@
  *
  * Code runs in the global scope: `globalThis` (and sloppy-mode globals)
  * is the state all rules share, as Perl code shares SEC's `main::SEC`
- * package. Functions (PerlFunc, lcall, `->`, `:>`) are compiled once when
- * the rules load; `eval` code and `=` operands, which may hold variables,
- * are compiled each time they run, as in SEC.
+ * package. Functions (PerlFunc, lcall, `->`, `:>`) are parsed once when
+ * the rules load and evaluated on first use, after the permissions are
+ * revoked (no rule code runs while the rules load); `eval` code and `=`
+ * operands, which may hold variables, are compiled each time they run, as
+ * in SEC.
  *
  * Perl code in a rule is recognised and reported with the JavaScript to
  * write instead ({@link perlHint}).
@@ -100,23 +102,44 @@ export function stripParens(code: string): string {
 
 /**
  * Compiles rule code that must evaluate to a function (PerlFunc patterns,
- * lcall, `->` and `:>` operands). Throws an Error naming the problem:
- * Perl code, a syntax error, or code that is not a function.
+ * lcall, `->` and `:>` operands). The code is only parsed now: evaluating
+ * the expression could run effects (`(sideEffect(), (l) => false)`) while
+ * the rules load, before the permissions are revoked, and in --testonly.
+ * It is evaluated on the first call (the result kept); a value that is not
+ * a function then throws. Throws now an Error naming the problem: Perl
+ * code or a syntax error.
  */
 export function compileRuleFunction(code: string, site: CodeSite = "pattern"): RuleFunction {
   rejectPerl(code, site);
   const src = code.trim();
-  let fn: unknown;
   try {
-    // deno-lint-ignore no-eval
-    fn = (0, eval)(`(${src}\n)`);
+    // parses without running anything
+    // deno-lint-ignore no-new-func
+    new Function(`return (${src}\n);`);
   } catch (e) {
     throw new Error(`invalid JavaScript '${src}': ${(e as Error).message}; e.g. ${EXAMPLES[site]}`);
   }
-  if (typeof fn !== "function") {
-    throw new Error(`JavaScript '${src}' is not a function; e.g. ${EXAMPLES[site]}`);
-  }
-  return fn as RuleFunction;
+  let fn: RuleFunction | undefined;
+  let failed: Error | undefined;
+  return function (this: unknown, ...args: unknown[]): unknown {
+    if (fn === undefined) {
+      if (failed !== undefined) throw failed;
+      let v: unknown;
+      try {
+        // deno-lint-ignore no-eval
+        v = (0, eval)(`(${src}\n)`);
+      } catch (e) {
+        failed = e instanceof Error ? e : new Error(String(e));
+        throw failed;
+      }
+      if (typeof v !== "function") {
+        failed = new Error(`JavaScript '${src}' is not a function; e.g. ${EXAMPLES[site]}`);
+        throw failed;
+      }
+      fn = v as RuleFunction;
+    }
+    return fn.apply(this, args);
+  };
 }
 
 /** Runs `eval`-action or `=`-operand code in the global scope and returns its completion value. */

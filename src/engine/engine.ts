@@ -561,6 +561,8 @@ const SKIPPABLE = new Set<RuleType>([
 
 /** A literal scan needs a few literals to beat one substring search per pattern. */
 const SCAN_MIN_LITERALS = 3;
+/** Longer literals stay out of the scan (its regex must stay small enough for V8). */
+const SCAN_MAX_LITERAL = 1000;
 
 /**
  * The literal scan (literal_filter.ts) of a ruleset too small for the
@@ -578,14 +580,20 @@ function literalScanOf(files: readonly RuleFile[], wanted: boolean): LiteralScan
   }
   const ids = new Map<string, number>();
   for (const p of patterns) {
-    if (p.literal !== undefined && !ids.has(p.literal)) ids.set(p.literal, ids.size);
+    if (p.literal !== undefined && p.literal.length <= SCAN_MAX_LITERAL && !ids.has(p.literal)) {
+      ids.set(p.literal, ids.size);
+    }
   }
   if (!wanted || ids.size < SCAN_MIN_LITERALS) return undefined;
-  const scan = new LiteralScan([...ids.keys()]);
+  let scan: LiteralScan;
+  try {
+    scan = new LiteralScan([...ids.keys()]);
+  } catch {
+    return undefined; // too large for one regex: each pattern searches its literal itself
+  }
   for (const p of patterns) {
-    if (p.literalSlot !== undefined && p.literal !== undefined) {
-      p.literalSlot = { scan, id: ids.get(p.literal)! };
-    }
+    const id = p.literal === undefined ? undefined : ids.get(p.literal);
+    if (p.literalSlot !== undefined && id !== undefined) p.literalSlot = { scan, id };
   }
   return scan;
 }

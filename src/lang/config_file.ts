@@ -60,6 +60,8 @@ export interface ConfigDiagnostic {
   line: number;
   /** Human-readable reason. */
   message: string;
+  /** Only a warning: SEC's --testonly does not fail on it (a continuation cut by the end of file). */
+  warning?: boolean;
 }
 
 /** The result of reading one configuration file. */
@@ -108,6 +110,7 @@ export function readConfigText(file: string, text: string): RawConfig {
         file,
         line: startLine,
         message: "line continued with a backslash at end of file is ignored",
+        warning: true,
       });
       break;
     }

@@ -176,7 +176,12 @@ function parseOperand(s: string): Operand {
     if (closingParen(s, 0) !== s.length - 1) {
       throw new ContextExprError(`invalid operand '${s}'`);
     }
-    return { kind: "group", expr: parseLevel(s.slice(1, -1).replace(PERL_TRIM, "")) };
+    // redundant parentheses ("((A))" is "(A)") are dropped without recursing: SEC takes any depth
+    let inner = s.slice(1, -1).replace(PERL_TRIM, "");
+    while (inner.startsWith("(") && closingParen(inner, 0) === inner.length - 1) {
+      inner = inner.slice(1, -1).replace(PERL_TRIM, "");
+    }
+    return { kind: "group", expr: parseLevel(inner) };
   }
   const vs = /^varset[ \t\n\v\f\r]+([^ \t\n\v\f\r]+)$/.exec(s);
   if (vs !== null) return { kind: "varset", name: vs[1] };

@@ -83,10 +83,12 @@ export class LiteralScan {
   #gen = 0;
   #line: string | undefined;
 
-  /** Builds the scan for `literals` (ids are their indices). */
+  /** Builds the scan for `literals` (ids are their indices); throws when V8 cannot compile it. */
   constructor(readonly literals: readonly string[]) {
     const order = literals.map((_, i) => i).sort((a, b) => literals[b].length - literals[a].length);
     this.#re = new RegExp(order.map((i) => `(${escapeForRegExp(literals[i])})`).join("|"), "g");
+    this.#re.exec(""); // compiled now: a regex too large for V8 throws here, not on a line
+    this.#re.lastIndex = 0;
     this.#implies = order.map((i) => {
       const out: number[] = [];
       literals.forEach((l, j) => {

@@ -17,6 +17,7 @@ import {
 } from "./perl_regex.ts";
 import type { MatchValues } from "./template.ts";
 import { requiredLiteral } from "./regex_literals.ts";
+import { backtrackingProblem } from "./regex_safety.ts";
 import { literalGrams, type LiteralScan } from "./literal_filter.ts";
 
 /** What a pattern sees of the current event. */
@@ -151,6 +152,26 @@ export interface Pattern {
 
 const NO_VARS = new MatchData([], {});
 
+/** Largest N in RegExpN, SubStrN, PerlFuncN (the input line buffers hold N lines). */
+export const MAX_PATTERN_LINES = 100000;
+
+/**
+ * Makes V8 compile `re` now (it compiles a regex on first use): a pattern
+ * too large for it then fails while the rules load, not on the first
+ * event. Throws PatternError.
+ */
+export function forceCompile(re: RegExp, source: string): void {
+  try {
+    re.lastIndex = 0;
+    re.exec("");
+    re.lastIndex = 0;
+  } catch (e) {
+    const short = source.length > 80 ? source.slice(0, 80) + "..." : source;
+    const why = (e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
+    throw new PatternError(`regular expression '${short}' cannot be used: ${why}`);
+  }
+}
+
 /** Parses a ptype value such as `RegExp2` or `substr`. */
 export function parsePatternType(ptype: string): { kind: PatternKind; lines: number } {
   const m = /^(n?substr|n?regexp|n?perlfunc|n?cached|tvalue)(\d*)$/i.exec(ptype);
@@ -174,6 +195,15 @@ export function parsePatternType(ptype: string): { kind: PatternKind; lines: num
     }
     const n = parseInt(m[2], 10);
     if (n < 1) throw new PatternError(`invalid pattern type '${ptype}' (line count must be >= 1)`);
+    if (n > MAX_PATTERN_LINES) {
+      // SEC allocates a line buffer of N entries: it exhausts memory and is killed
+      throw new PatternError(
+        `invalid pattern type '${ptype}' (line count ${
+          m[2]
+        } too large: at most ${MAX_PATTERN_LINES}; ` +
+          `every input keeps a buffer of that many lines)`,
+      );
+    }
     return { kind, lines: n };
   }
   return { kind, lines: 1 };
@@ -246,6 +276,9 @@ export function compilePattern(
       } catch (e) {
         throw new PatternError(`invalid regular expression '${source}': ${(e as Error).message}`);
       }
+      forceCompile(re.regex, source);
+      const risk = backtrackingProblem(source);
+      if (risk !== undefined) throw new PatternError(risk);
       // a literal every match contains rejects most lines with one substring search
       const literal = requiredLiteral(source);
       return kind === "RegExp"

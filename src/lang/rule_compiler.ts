@@ -8,7 +8,7 @@
  */
 import { parseTimeSpec } from "./calendar_spec.ts";
 import { parseActionList } from "./action_list.ts";
-import { parseContextExpr } from "./context_expr.ts";
+import { type ContextExpr, parseContextExpr } from "./context_expr.ts";
 import { type RawField, type RawRule, readConfigText } from "./config_file.ts";
 import {
   compilePattern,
@@ -48,6 +48,8 @@ export interface LoadDiagnostic {
   message: string;
   /** True when a whole rule was skipped (false: a line was skipped or a warning). */
   ruleSkipped: boolean;
+  /** Only a warning (SEC's --testonly does not fail on it). */
+  warning?: boolean;
 }
 
 /** Options for loading rule files. */
@@ -331,7 +333,7 @@ function compileRule(
     return {
       pattern,
       varmap,
-      context: ctxF === undefined ? undefined : compileContext(ctxF),
+      context: ctxF === undefined ? undefined : compileContext(ctxF, options),
       cont: cont("continue" + suffix, withCont),
     };
   };
@@ -397,7 +399,9 @@ function compileRule(
       base.time = timeF.value;
       base.desc = parseTemplate(required(block, "desc").value);
       base.action = reqAction("action");
-      if (field(block, "context")) base.calendarContext = compileContext(field(block, "context")!);
+      if (field(block, "context")) {
+        base.calendarContext = compileContext(field(block, "context")!, options);
+      }
       return base;
     }
     case "Suppress":
@@ -546,13 +550,31 @@ function parseContinue(f: RawField): Continue {
   throw new RuleError(`invalid continue value '${v}'`, f.line);
 }
 
-function compileContext(f: RawField): CompiledContext {
+function compileContext(f: RawField, options: LoadOptions): CompiledContext {
+  let parsed;
   try {
-    const parsed = parseContextExpr(f.value);
-    return { source: f.value, expr: parsed.expr, preEvaluated: parsed.preEvaluated };
+    parsed = parseContextExpr(f.value);
   } catch (e) {
-    throw new RuleError(`invalid context expression '${f.value}': ${(e as Error).message}`, f.line);
+    const why = e instanceof RangeError ? "nested too deeply" : (e as Error).message;
+    const short = f.value.length > 200 ? f.value.slice(0, 200) + "..." : f.value;
+    throw new RuleError(`invalid context expression '${short}': ${why}`, f.line);
   }
+  // code operands (->, :>, =) need --allow-code and are compiled now, like lcall code
+  if (options.checkAction) {
+    const visit = (expr: ContextExpr): void => {
+      for (const t of expr.postfix) {
+        if (typeof t === "string") continue;
+        if (t.kind === "group") visit(t.expr);
+        else if (t.kind === "code") {
+          const { op, params, code } = t.operand;
+          const problem = options.checkAction!({ type: "context-code", op, params, code });
+          if (problem !== undefined) throw new RuleError(problem, f.line);
+        }
+      }
+    };
+    visit(parsed.expr);
+  }
+  return { source: f.value, expr: parsed.expr, preEvaluated: parsed.preEvaluated };
 }
 
 function compileActions(

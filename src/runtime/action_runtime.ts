@@ -62,8 +62,16 @@ export class ProcessActionRuntime implements ActionRuntime {
     this.quoting = opts.quoting;
     this.childterm = opts.childterm;
     this.permissions = new Permissions(opts);
+    if (opts.allowWrite !== true) {
+      // writes go to the real path checked against the grant, opened without following a symlink
+      outputs.resolveTarget = (name) => this.permissions.writeTarget(name);
+    }
     this.children = new ChildManager(logger, mode);
     this.sockets = new SocketOutputs(logger, mode, opts.socketTimeout);
+    if (opts.allowNet !== true) {
+      // Unix sockets are reached at the real path checked against the grant
+      this.sockets.resolveUnix = (path) => this.permissions.unixTarget(path);
+    }
   }
 
   /** Rule loader options: the permission check and, with --allow-code, the JavaScript compiler. */
@@ -71,7 +79,19 @@ export class ProcessActionRuntime implements ActionRuntime {
     return {
       checkAction: makeActionChecker(this.permissions, this.code),
       compileFunction: this.permissions.code
-        ? (code: string) => compileRuleFunction(code, "pattern")
+        ? (code: string) => {
+          const fn = compileRuleFunction(code, "pattern");
+          return (...args: unknown[]) => {
+            try {
+              return fn(...args);
+            } catch (e) {
+              // as SEC logs a PerlFunc that dies; the pattern does not match
+              const msg = e instanceof Error ? e.message : String(e);
+              this.#logger.log(2, `PerlFunc pattern runtime error: ${msg}`);
+              return undefined;
+            }
+          };
+        }
         : undefined,
     };
   }

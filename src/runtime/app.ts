@@ -65,7 +65,7 @@ export function loadRuleFiles(
       const loaded = loadRuleText(name, text, options);
       for (const d of loaded.diagnostics) {
         logger.log(d.ruleSkipped ? 2 : 3, `${d.file}:${d.line}: ${d.message}`);
-        if (d.ruleSkipped) errors++;
+        if (!d.warning) errors++; // a malformed line too: SEC's --testonly fails on it
       }
       for (const r of loaded.file.rules) {
         for (const p of [r.main, r.second, ...(r.groups ?? [])]) {
@@ -150,6 +150,7 @@ export async function runCorrelator(
     loadFiles: (names) => loadRuleFiles(names.map(globLiteral), loadOptions, logger, mode),
     buildEngine,
     now: eventClock === undefined ? undefined : () => Math.floor(eventClock.now()),
+    mayWrite: (file) => actionRuntime.permissions.mayWrite(file),
   });
   let ctlfifo: ControlFifo | undefined;
   if (opts.ctlfifo !== undefined) {

@@ -2,10 +2,13 @@
  * The control FIFO (--ctlfifo=<path>, a sec-ts extension): a named pipe,
  * mode 0600, whose lines are commands for the running correlator, in place
  * of signals (see parseControlLine in control.ts for the commands). It is
- * created at startup (an existing FIFO is reused, its mode set to 0600; any
- * other existing file is an error), opened read-write so that writers may
- * come and go, and removed at exit when sec-ts created it. Unknown or
- * malformed commands are logged and ignored.
+ * created at startup, opened read-write so that writers may come and go,
+ * and removed at exit when sec-ts created it. An existing FIFO is reused
+ * only when it belongs to sec-ts's own user and neither group nor others
+ * have any access to it (else another user could have planted it to send
+ * commands); any other existing file is an error. What is opened is
+ * checked again (fstat), so a swap after the check is refused too.
+ * Unknown or malformed commands are logged and ignored.
  *
  * @module
  */
@@ -17,7 +20,26 @@ import { type Logger, LogLevel } from "./logger.ts";
 /** Longest command line accepted; longer ones are discarded. */
 const MAX_LINE = 4096;
 
-/** Creates a FIFO at `path` with mode 0600 (via mkfifo(1)); reuses an existing FIFO. */
+/** Why an existing FIFO may not be used as the control FIFO, or undefined when it may. */
+export function fifoProblem(path: string, st: Deno.FileInfo): string | undefined {
+  if (!st.isFifo) return `${path} exists and is not a FIFO`;
+  const uid = Deno.uid();
+  const mode = (st.mode ?? 0) & 0o777;
+  if (st.uid !== uid || (mode & 0o077) !== 0) {
+    return `${path} exists but is owned by uid ${st.uid} with mode ${
+      mode.toString(8).padStart(4, "0")
+    }; a control FIFO must belong to uid ${uid} with no group or other access ` +
+      `(another user could send commands through it): remove it (rm ${path}) and let sec-ts ` +
+      `create it, or make it so (chown ${uid} ${path}; chmod 600 ${path})`;
+  }
+  return undefined;
+}
+
+/**
+ * Creates a FIFO at `path` with mode 0600 (via mkfifo(1)); reuses an
+ * existing FIFO only when {@link fifoProblem} finds none (else throws its
+ * message). Returns true when the FIFO was created here.
+ */
 export async function makeFifo(path: string): Promise<boolean> {
   let st: Deno.FileInfo | undefined;
   try {
@@ -26,16 +48,16 @@ export async function makeFifo(path: string): Promise<boolean> {
     // does not exist
   }
   if (st !== undefined) {
-    if (!st.isFifo) throw new Error(`${path} exists and is not a FIFO`);
-    Deno.chmodSync(path, 0o600);
+    const problem = fifoProblem(path, st);
+    if (problem !== undefined) throw new Error(problem);
     return false;
   }
+  // mkfifo fails when the path appeared meanwhile (no reuse of a planted file)
   const r = await new Deno.Command("mkfifo", { args: ["-m", "600", "--", path], stderr: "piped" })
     .output();
   if (!r.success) {
     throw new Error(new TextDecoder().decode(r.stderr).trim() || "mkfifo failed");
   }
-  Deno.chmodSync(path, 0o600);
   return true;
 }
 
@@ -59,6 +81,11 @@ export class ControlFifo {
     const fifo = new ControlFifo(path, queue, logger);
     fifo.#created = await makeFifo(path);
     fifo.#file = await Deno.open(path, { read: true, write: true });
+    const problem = fifoProblem(path, fifo.#file.statSync());
+    if (problem !== undefined) {
+      fifo.#file.close();
+      throw new Error(problem);
+    }
     logger.log(LogLevel.notice, `Reading control commands from FIFO ${path}`);
     fifo.#read();
     return fifo;
@@ -118,10 +145,18 @@ export class ControlFifo {
     if (line.trim() === "") return;
     const parsed = parseControlLine(line);
     if ("error" in parsed) {
-      this.#logger.log(LogLevel.warning, `Control FIFO ${this.path}: ${parsed.error}, ignored`);
+      this.#logger.log(
+        LogLevel.warning,
+        `Control FIFO ${this.path}: ${echo(parsed.error)}, ignored`,
+      );
       return;
     }
-    this.#logger.log(LogLevel.notice, `Control FIFO ${this.path}: command '${line.trim()}'`);
+    this.#logger.log(LogLevel.notice, `Control FIFO ${this.path}: command '${echo(line.trim())}'`);
     this.#queue.push(parsed, "control FIFO");
   }
+}
+
+/** What the FIFO code echoes of a client's line: at most 200 characters. */
+function echo(text: string): string {
+  return text.length > 200 ? text.slice(0, 200) + "..." : text;
 }

@@ -17,8 +17,11 @@
  *   SEC_LOGROTATE;
  * - debug (SIGINT: next level, 6 wraps to 1; `debug N`: level N);
  * - shutdown (SIGTERM): the main loop ends (and generates SEC_SHUTDOWN);
- * - status: the one-line JSON summary into a reply file (written to
- *   `<file>.tmp`, then renamed) or the log.
+ * - status: the one-line JSON summary into a reply file or the log. The
+ *   reply file may only be in the control FIFO's directory or in a
+ *   directory --allow-write grants (real paths compared); it is written to
+ *   `<file>.tmp`, created exclusively (O_EXCL, no symlink followed) with
+ *   mode 0600, then renamed to `<file>`.
  *
  * Internal events are generated with --intevents only.
  *
@@ -34,6 +37,8 @@ import { expandConf, expandInputs } from "./input_setup.ts";
 import type { InputManager } from "./inputs.ts";
 import { type Logger, LogLevel } from "./logger.ts";
 import { collectGarbage, initGc } from "./gc.ts";
+import { realTarget, within, writeFileAtomic } from "./safe_write.ts";
+import * as path from "node:path";
 
 /** A logger whose level can change and whose files can be reopened (LogTapeLogger). */
 export interface ControllableLogger extends Logger {
@@ -65,6 +70,8 @@ export interface LifecycleDeps {
   startTime?: number;
   /** The time dumps and status show (--event-time: event time); default the wall clock. */
   now?: () => number;
+  /** May the file be written (--allow-write grants)? Default: no. */
+  mayWrite?: (file: string) => boolean;
 }
 
 interface LoadedFile {
@@ -244,15 +251,33 @@ export class Lifecycle {
       this.#d.logger.log(LogLevel.notice, `Status: ${line}`);
       return;
     }
+    const target = this.#statusTarget(reply);
+    if (target === undefined) {
+      this.#d.logger.log(
+        LogLevel.error,
+        `Can't write status to ${reply}: only the control FIFO's directory and directories ` +
+          `granted by --allow-write may receive it`,
+      );
+      return;
+    }
     try {
-      Deno.writeTextFileSync(`${reply}.tmp`, line + "\n", { mode: 0o600 });
-      Deno.renameSync(`${reply}.tmp`, reply);
+      writeFileAtomic(target, line + "\n");
     } catch (e) {
       this.#d.logger.log(
         LogLevel.error,
         `Can't write status to ${reply} (${(e as Error).message})`,
       );
     }
+  }
+
+  /** The real path to write a status reply to, or undefined when not allowed there. */
+  #statusTarget(reply: string): string | undefined {
+    const real = realTarget(reply);
+    const fifo = this.#d.opts.ctlfifo;
+    if (fifo !== undefined && within(real, realTarget(path.dirname(path.resolve(fifo))))) {
+      return real;
+    }
+    return this.#d.mayWrite?.(real) ? real : undefined;
   }
 
   #collect(now: number) {

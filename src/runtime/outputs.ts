@@ -99,14 +99,30 @@ export class OutputManager {
     return [...this.#files.keys()];
   }
 
+  /**
+   * Set when writes are limited to some directories: maps a name to the
+   * real path to open (no symlink left in it), undefined when outside the
+   * grant. That path is opened with O_NOFOLLOW, so a symlink put there
+   * after the check is not followed.
+   */
+  resolveTarget: ((name: string) => string | undefined) | undefined;
+
   #open(name: string): OpenFile | undefined {
     const existing = this.#files.get(name);
     if (existing !== undefined) return existing;
     try {
+      let target = name;
+      let noFollow = 0;
+      if (this.resolveTarget !== undefined) {
+        const t = this.resolveTarget(name);
+        if (t === undefined) throw new Error("outside the directories --allow-write grants");
+        target = t;
+        noFollow = fs.constants.O_NOFOLLOW;
+      }
       const fd = fs.openSync(
-        name,
+        target,
         fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT |
-          fs.constants.O_NONBLOCK,
+          fs.constants.O_NONBLOCK | noFollow,
         0o644,
       );
       const f = { fd, pending: "" };

@@ -24,6 +24,7 @@ import * as path from "node:path";
 import * as fs from "node:fs";
 import type { Permission } from "./cli.ts";
 import type { Logger } from "./logger.ts";
+import { realGrant, realTarget, within } from "./safe_write.ts";
 
 /** The permission kinds of sec-ts. */
 export type PermissionKind = "run" | "write" | "net" | "code";
@@ -99,12 +100,6 @@ function realOrResolved(p: string): string {
   }
 }
 
-function within(p: string, dir: string): boolean {
-  if (p === dir) return true;
-  const d = dir.endsWith("/") ? dir : dir + "/";
-  return p.startsWith(d);
-}
-
 /** Answers "may the rules do this?" for the command-line grants. */
 export class Permissions {
   readonly grants: PermissionGrants;
@@ -125,14 +120,15 @@ export class Permissions {
       }
     }
     const w = grants.allowWrite;
-    this.#write = w === true ? true : w.map((e) => path.resolve(e));
+    // grants and targets are compared as real paths: a symlink cannot lead out of a grant
+    this.#write = w === true ? true : w.map((e) => realGrant(e));
     const n = grants.allowNet;
     if (n === true) this.#net = true;
     else {
       const hosts: string[] = [];
       const paths: string[] = [];
       for (const e of n) {
-        if (e.startsWith("/") || e.startsWith(".")) paths.push(path.resolve(e));
+        if (e.startsWith("/") || e.startsWith(".")) paths.push(realGrant(e));
         else hosts.push(e.toLowerCase());
       }
       this.#net = { hosts, paths };
@@ -192,14 +188,19 @@ export class Permissions {
   readonly #writeCache = new Map<string, { ok: boolean; at: number }>();
 
   #checkWrite(name: string, allowed: string[]): boolean {
-    const p = path.resolve(name);
-    let real = p;
-    try {
-      real = path.join(fs.realpathSync(path.dirname(p)), path.basename(p));
-    } catch {
-      // directory missing: the write will fail anyway
-    }
-    return allowed.some((w) => within(p, w) || within(real, w));
+    const real = realTarget(name);
+    return allowed.some((w) => within(real, w));
+  }
+
+  /**
+   * The real path to open for writing `name` when the grant is a list and
+   * that path lies within it (outputs open it with O_NOFOLLOW); `name`
+   * itself when every file may be written; undefined when not allowed.
+   */
+  writeTarget(name: string): string | undefined {
+    if (this.#write === true) return name;
+    const real = realTarget(name);
+    return this.#write.some((w) => within(real, w)) ? real : undefined;
   }
 
   /** May a TCP or UDP connection go to `host`:`port`? */
@@ -216,10 +217,21 @@ export class Permissions {
     return false;
   }
 
+  /**
+   * The real path to connect to for the Unix socket `name` when sockets
+   * are limited and it lies within the grant; `name` when all are allowed;
+   * undefined when not allowed.
+   */
+  unixTarget(name: string): string | undefined {
+    if (this.#net === true) return name;
+    const p = realTarget(name);
+    return this.#net.paths.some((e) => within(p, e)) ? p : undefined;
+  }
+
   /** May the Unix socket `name` be used? */
   mayUnix(name: string): boolean {
     if (this.#net === true) return true;
-    const p = path.resolve(name);
+    const p = realTarget(name);
     return this.#net.paths.some((e) => within(p, e));
   }
 }

@@ -8,6 +8,7 @@
  * @module
  */
 import type { ControlCommand, ControlQueue } from "./control.ts";
+import { sigusr1Guarded, waitSigusr1 } from "./sigusr1_guard.ts";
 
 const TABLE: [Deno.Signal, ControlCommand][] = [
   ["SIGHUP", { kind: "restart" }],
@@ -37,8 +38,21 @@ export function installSignalHandlers(
 ): () => void {
   const installed: [Deno.Signal, () => void][] = [];
   const sigint = options.sigint ?? !interactive();
+  let stopped = false;
+  const guarded = sigusr1Guarded();
+  if (guarded) {
+    // SIGUSR1 is blocked (sigusr1_guard.ts): taken by sigwaitinfo, never by a handler.
+    (async () => {
+      for (;;) {
+        await waitSigusr1();
+        if (stopped) return;
+        queue.push({ kind: "dump" }, "SIGUSR1");
+      }
+    })();
+  }
   for (const [signal, command] of TABLE) {
     if (signal === "SIGINT" && !sigint) continue;
+    if (signal === "SIGUSR1" && guarded) continue;
     const handler = () => queue.push({ ...command }, signal);
     try {
       Deno.addSignalListener(signal, handler);
@@ -48,6 +62,7 @@ export function installSignalHandlers(
     }
   }
   return () => {
+    stopped = true;
     for (const [signal, handler] of installed) {
       try {
         Deno.removeSignalListener(signal, handler);

@@ -70,12 +70,26 @@ export class SocketOutputs {
     this.socketTimeout = socketTimeout;
   }
 
+  /**
+   * Set when Unix sockets are limited to some paths: maps a name to the
+   * real socket path to connect to (checked against the grant when the
+   * connection is made), undefined when outside it.
+   */
+  resolveUnix: ((path: string) => string | undefined) | undefined;
+
+  #unixTarget(path: string): string {
+    if (this.resolveUnix === undefined) return path;
+    const t = this.resolveUnix(path);
+    if (t === undefined) throw new Error("outside the sockets --allow-net grants");
+    return t;
+  }
+
   /** Sends `text` as one datagram to the Unix datagram socket `path` (udgram). */
   udgram(path: string, text: string): void {
     let sock = this.#udgram.get(path);
     if (sock === undefined) {
       try {
-        sock = UnixClientSocket.connect(path, "dgram");
+        sock = UnixClientSocket.connect(this.#unixTarget(path), "dgram");
       } catch (e) {
         this.#logger.log(
           2,
@@ -107,7 +121,7 @@ export class SocketOutputs {
     if (st === undefined) {
       let sock: UnixClientSocket;
       try {
-        sock = UnixClientSocket.connect(path, "stream");
+        sock = UnixClientSocket.connect(this.#unixTarget(path), "stream");
       } catch (e) {
         this.#logger.log(2, `Can't connect to Unix stream socket ${path}: ${(e as Error).message}`);
         return;

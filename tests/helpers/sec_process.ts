@@ -19,7 +19,7 @@ export class SecProcess {
 
   /**
    * Starts `deno run -A [denoFlags] main.ts args` in `cwd`, or `program args`
-   * when `program` is given (a built release's sec-ts).
+   * when `program` is given (a built release's sec-ts); `main` replaces main.ts.
    */
   constructor(
     args: string[],
@@ -28,11 +28,18 @@ export class SecProcess {
       denoFlags?: string[];
       program?: string;
       env?: Record<string, string>;
+      main?: string;
     } = {},
   ) {
     const [cmd, argv] = options.program !== undefined
       ? [options.program, args]
-      : [Deno.execPath(), ["run", "-A", ...(options.denoFlags ?? []), MAIN, ...args]];
+      : [Deno.execPath(), [
+        "run",
+        "-A",
+        ...(options.denoFlags ?? []),
+        options.main ?? MAIN,
+        ...args,
+      ]];
     this.child = new Deno.Command(cmd, {
       args: argv,
       cwd: options.cwd,
