@@ -16,6 +16,7 @@
  */
 import { cpSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { loadTestCase } from "../../src/runtime/rule_tests.ts";
 
 /** Files of a case folder that are not copied into the working directory. */
 const META = new Set(["expected", "expected-files", "input", "args", "linger", "timeout", "about"]);
@@ -69,33 +70,18 @@ export function listCases(casesDir: string): string[] {
     .sort();
 }
 
-/** Reads a case folder. */
+/** Reads a case folder (as `sec-ts test` does, plus its `about` line). */
 export function loadCase(dir: string): ConformanceCase {
-  const name = dir.replace(/\/+$/, "").split("/").pop()!;
-  const confs = readdirSync(dir).filter((e) => e.endsWith(".sec")).sort();
-  const extraArgs = readOr(join(dir, "args"), "").split(/\r?\n/).map((l) => l.trim())
-    .filter((l) => l !== "" && !l.startsWith("#"));
-  const input = existsSync(join(dir, "input"))
-    ? readFileSync(join(dir, "input"))
-    : new Uint8Array();
-  const lines: Uint8Array[] = [];
-  let start = 0;
-  for (let i = 0; i < input.length; i++) {
-    if (input[i] === 0x0a) {
-      lines.push(input.subarray(start, i));
-      start = i + 1;
-    }
-  }
-  if (start < input.length) lines.push(input.subarray(start));
+  const c = loadTestCase(dir);
   return {
-    name,
-    dir,
-    confs,
-    extraArgs,
-    lines,
-    linger: parseFloat(readOr(join(dir, "linger"), "0").trim() || "0"),
-    timeout: parseFloat(readOr(join(dir, "timeout"), "30").trim() || "30"),
-    expected: readFileSync(join(dir, "expected")),
+    name: c.name,
+    dir: c.dir,
+    confs: c.confs,
+    extraArgs: c.args,
+    lines: c.lines,
+    linger: c.linger,
+    timeout: c.timeout,
+    expected: c.expected,
     about: readOr(join(dir, "about"), "").trim(),
   };
 }
