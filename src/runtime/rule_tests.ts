@@ -246,7 +246,7 @@ export async function runTestCase(
     }
     const ef = join(c.dir, "expected-files");
     if (existsSync(ef)) {
-      for (const rel of walk(ef)) {
+      for (const rel of filesUnder(ef)) {
         const path = join(work, rel);
         if (!existsSync(path)) {
           problems.push(`file ${rel} was not written`);
@@ -272,17 +272,19 @@ export async function runTestCase(
   }
 }
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+/** Whether two byte arrays are equal. */
+export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
-function walk(dir: string, rel = ""): string[] {
+/** Files under `dir`, as paths relative to it. */
+export function filesUnder(dir: string, rel = ""): string[] {
   const out: string[] = [];
   for (const e of readdirSync(join(dir, rel))) {
     const r = rel === "" ? e : `${rel}/${e}`;
-    if (statSync(join(dir, r)).isDirectory()) out.push(...walk(dir, r));
+    if (statSync(join(dir, r)).isDirectory()) out.push(...filesUnder(dir, r));
     else out.push(r);
   }
   return out;

@@ -16,7 +16,9 @@
  */
 import { cpSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { loadTestCase } from "../../src/runtime/rule_tests.ts";
+import { diffText, equalBytes, filesUnder, loadTestCase } from "../../src/runtime/rule_tests.ts";
+
+export { diffText };
 
 /** Files of a case folder that are not copied into the working directory. */
 const META = new Set(["expected", "expected-files", "input", "args", "linger", "timeout", "about"]);
@@ -154,52 +156,6 @@ function startsWith(a: Uint8Array, prefix: Uint8Array): boolean {
   return prefix.every((b, i) => a[i] === b);
 }
 
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-/** A short line diff of two texts (LCS based, "-" expected, "+" got). */
-export function diffText(want: string, got: string): string {
-  const a = want.split("\n");
-  const b = got.split("\n");
-  if (a.length * b.length > 4_000_000) return `--- expected\n${want}\n+++ got\n${got}`;
-  const lcs: number[][] = Array.from(
-    { length: a.length + 1 },
-    () => new Array(b.length + 1).fill(0),
-  );
-  for (let i = a.length - 1; i >= 0; i--) {
-    for (let j = b.length - 1; j >= 0; j--) {
-      lcs[i][j] = a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
-    }
-  }
-  const out: string[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j]) {
-      out.push(`  ${a[i]}`);
-      i++;
-      j++;
-    } else if (j < b.length && (i === a.length || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      out.push(`+ ${b[j++]}`);
-    } else {
-      out.push(`- ${a[i++]}`);
-    }
-  }
-  return out.join("\n");
-}
-
-/** Files under `dir`, as paths relative to it. */
-function walk(dir: string, rel = ""): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(join(dir, rel))) {
-    const r = rel === "" ? e : `${rel}/${e}`;
-    if (statSync(join(dir, r)).isDirectory()) out.push(...walk(dir, r));
-    else out.push(r);
-  }
-  return out;
-}
-
 /** Runs one case with `command` (e.g. ["deno", "run", "-A", "main.ts", "--allow-all"]). */
 export async function runCase(c: ConformanceCase, command: string[]): Promise<CaseResult> {
   const started = performance.now();
@@ -250,7 +206,7 @@ export async function runCase(c: ConformanceCase, command: string[]): Promise<Ca
     }
     const ef = join(c.dir, "expected-files");
     if (existsSync(ef)) {
-      for (const rel of walk(ef)) {
+      for (const rel of filesUnder(ef)) {
         const want = readFileSync(join(ef, rel));
         const path = join(work, rel);
         if (!existsSync(path)) {
