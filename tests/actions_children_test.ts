@@ -5,13 +5,8 @@
  * ends children, Perl's shell-or-exec decision.
  */
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
-import {
-  type ChildExit,
-  ChildManager,
-  commandArgv,
-  needsShell,
-  shellQuote,
-} from "../src/runtime/children.ts";
+import { type ChildExit, ChildManager } from "../src/runtime/children.ts";
+import { commandArgv, needsShell, shellQuote } from "../src/lang/command_line.ts";
 import { MemoryLogger } from "../src/runtime/logger.ts";
 
 class Sink {

@@ -10,8 +10,8 @@
  */
 import { render, type Template } from "../lang/template.ts";
 import type { CompiledAction } from "../lang/rules.ts";
-import { deniedMessage, type Permissions } from "../runtime/permissions.ts";
-import { commandArgv, needsShell } from "../runtime/children.ts";
+import { deniedMessage, type PermissionPolicy } from "./ports.ts";
+import { commandArgv, needsShell } from "../lang/command_line.ts";
 import { type CodeCache, findPerl, perlHint } from "./code.ts";
 import { codeSource, isCacheCall } from "./actions_code.ts";
 import { operandSite } from "./context_code.ts";
@@ -76,7 +76,7 @@ function knownProgram(a: A): { program?: string; none?: boolean } {
  * permissions do not allow (or whose code is bad), undefined otherwise.
  */
 export function makeActionChecker(
-  perms: Permissions,
+  perms: PermissionPolicy,
   code: CodeCache,
 ): (action: CompiledAction) => string | undefined {
   return (action) => {
@@ -151,7 +151,7 @@ export function makeActionChecker(
   }
 }
 
-function mayPeer(perms: Permissions, peer: string): boolean {
+function mayPeer(perms: PermissionPolicy, peer: string): boolean {
   const i = peer.lastIndexOf(":");
   return i < 0 ? perms.mayConnect(peer, "") : perms.mayConnect(peer.slice(0, i), peer.slice(i + 1));
 }

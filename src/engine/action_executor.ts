@@ -10,7 +10,7 @@
  */
 import { render, type Template } from "../lang/template.ts";
 import type { CompiledAction, CompiledActionList } from "../lang/rules.ts";
-import type { OutputManager } from "../runtime/outputs.ts";
+import type { OutputSink } from "./ports.ts";
 import type { Context } from "./contexts.ts";
 import type { ActionEnv, ActionRunner, BoundActions, Engine } from "./engine.ts";
 import { fixedVariable, perlLocaltime, timeVariable, variableText } from "./variables.ts";
@@ -37,7 +37,7 @@ export type ActionHandler = (f: Frame, a: CompiledAction) => number | void;
 /** What the executor needs from the runtime. */
 export interface ExecutorDeps {
   /** Output files. */
-  outputs: OutputManager;
+  outputs: OutputSink;
   /** Command line options (permissions, quoting, ...). */
   options: unknown;
 }

@@ -20,7 +20,7 @@ import {
   permitted,
   tmpl,
 } from "./action_deps.ts";
-import { commandArgv, shellQuote } from "../runtime/children.ts";
+import { commandArgv, shellQuote } from "../lang/command_line.ts";
 
 type A = Record<string, unknown>;
 

@@ -114,7 +114,6 @@ export function compileRuleFunction(code: string, site: CodeSite = "pattern"): R
   const src = code.trim();
   try {
     // parses without running anything
-    // deno-lint-ignore no-new-func
     new Function(`return (${src}\n);`);
   } catch (e) {
     throw new Error(`invalid JavaScript '${src}': ${(e as Error).message}; e.g. ${EXAMPLES[site]}`);

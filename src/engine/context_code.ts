@@ -24,7 +24,6 @@ import {
   resultTruth,
   stripParens,
 } from "./code.ts";
-import type { Permissions } from "../runtime/permissions.ts";
 
 /** A code operand as the context expression parser gives it. */
 export interface CodeOperand {
@@ -68,8 +67,8 @@ export function evalCodeOperand(
   substitute: (text: string) => string,
   ev: EventContext | undefined,
 ): boolean {
-  const perms = engine.services.get("permissions") as Permissions | undefined;
-  const cache = engine.services.get("code") as CodeCache | undefined;
+  const perms = engine.ports.permissions;
+  const cache = engine.code;
   if (cache === undefined || (perms !== undefined && !perms.code)) {
     engine.logger.log(3, `Code in a context expression needs --allow-code: evaluated as false`);
     return false;

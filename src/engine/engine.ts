@@ -9,7 +9,7 @@
  */
 import { evaluateContextExpr } from "../lang/context_expr.ts";
 import { type CodeOperand, evalCodeOperand } from "./context_code.ts";
-import type { MatchData, Pattern } from "../lang/patterns.ts";
+import type { MatchData, Pattern, PatternOptions } from "../lang/patterns.ts";
 import { LiteralScan } from "../lang/literal_filter.ts";
 import type {
   CompiledActionList,
@@ -27,7 +27,9 @@ import {
   render,
   type Template,
 } from "../lang/template.ts";
-import type { Logger } from "../runtime/logger.ts";
+import type { EnginePorts, Logger } from "./ports.ts";
+import type { CodeCache } from "./code.ts";
+import type { OperationStore } from "./operations/store.ts";
 import type { Clock } from "./clock.ts";
 import { ContextStore } from "./contexts.ts";
 import { EventContext, setGramFilter, SYNTHETIC_SOURCE } from "./event.ts";
@@ -137,8 +139,14 @@ export class Engine {
   readonly timerDue: ((engine: Engine, now: number) => number)[] = [];
   /** The action executor. */
   actions: ActionRunner | undefined;
-  /** Arbitrary per-subsystem state (operations, outputs, children). */
-  readonly services = new Map<string, unknown>();
+  /** The runtime's services (child processes, sockets, permissions), handed in by the runtime. */
+  ports: EnginePorts = {};
+  /** Functions compiled from rule code (undefined: code in context expressions is refused). */
+  code: CodeCache | undefined;
+  /** The options the rules were loaded with (pattern2 templates of the pair operations). */
+  patternOptions: PatternOptions = {};
+  /** The operations in progress (operations/store.ts, created on first use). */
+  operations: OperationStore | undefined;
 
   /** The event being processed, if any. */
   currentEvent: EventContext | undefined;

@@ -131,12 +131,14 @@ export class ProcessActionRuntime implements ActionRuntime {
     };
   }
 
-  /** Sets up an engine: the children service (terminateAll on restarts). */
+  /** Hands an engine its ports: children, sockets, permissions, and the code cache. */
   attach(engine: Engine): void {
-    engine.services.set("children", this.children);
-    engine.services.set("sockets", this.sockets);
-    engine.services.set("permissions", this.permissions);
-    engine.services.set("code", this.code);
+    engine.ports = {
+      children: this.children,
+      sockets: this.sockets,
+      permissions: this.permissions,
+    };
+    engine.code = this.code;
   }
 
   /** Hands child output and exits to the engine (main loop, between events). */

@@ -115,12 +115,11 @@ export async function runCorrelator(
       intcontexts,
       evstoresize: opts.evstoresize,
     });
-    e.services.set("outputs", outputs);
     const executor = new ActionExecutor({ outputs, options: opts });
     actionRuntime.install(executor);
     actionRuntime.attach(e);
     e.actions = executor;
-    e.services.set("patternOptions", loadOptions);
+    e.patternOptions = loadOptions;
     installOperations(e, executor);
     e.setRules(loaded.files);
     return e;

@@ -7,6 +7,9 @@
  *
  * @module
  */
+import type { Logger } from "../engine/ports.ts";
+
+export type { Logger } from "../engine/ports.ts";
 
 /** SEC's log levels (the value of --debug selects the highest one logged). */
 export const LogLevel = {
@@ -17,14 +20,6 @@ export const LogLevel = {
   info: 5,
   debug: 6,
 } as const;
-
-/** A destination for log messages. */
-export interface Logger {
-  /** Logs `message` at `level` (1 = critical ... 6 = debug) if the level is enabled. */
-  log(level: number, message: string): void;
-  /** True when a message at `level` would go anywhere (lets callers skip building it). */
-  enabled?(level: number): boolean;
-}
 
 /** A logger writing "time: message" lines to standard error, up to `maxLevel`. */
 export class StderrLogger implements Logger {

@@ -67,7 +67,6 @@ function buildEngine(clock: VirtualClock, logger: MemoryLogger): Engine {
     intcontexts: false,
     evstoresize: 0,
   });
-  engine.services.set("outputs", outputs);
   const executor = new ActionExecutor({ outputs, options: opts });
   engine.actions = executor;
   installOperations(engine, executor);

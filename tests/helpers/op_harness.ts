@@ -64,7 +64,6 @@ export class OpHarness {
       intcontexts: false,
       evstoresize: 0,
     });
-    this.engine.services.set("outputs", this.outputs);
     const executor = new ActionExecutor({ outputs: this.outputs, options: opts });
     this.runtime.install(executor);
     this.runtime.attach(this.engine);

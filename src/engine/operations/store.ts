@@ -277,12 +277,7 @@ export class OperationStore {
 
 /** The operation store of an engine (created on first use). */
 export function operationStore(engine: Engine): OperationStore {
-  let s = engine.services.get("operations") as OperationStore | undefined;
-  if (s === undefined) {
-    s = new OperationStore(engine);
-    engine.services.set("operations", s);
-  }
-  return s;
+  return engine.operations ??= new OperationStore(engine);
 }
 
 /** The configuration file a rule belongs to. */
