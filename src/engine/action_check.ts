@@ -9,7 +9,7 @@
  * @module
  */
 import { render, type Template } from "../lang/template.ts";
-import type { CompiledAction } from "../lang/rules.ts";
+import type { CheckedItem } from "../lang/rules.ts";
 import { deniedMessage, type PermissionPolicy } from "./ports.ts";
 import { commandArgv, needsShell } from "../lang/command_line.ts";
 import { type CodeCache, findPerl, perlHint } from "./code.ts";
@@ -78,7 +78,7 @@ function knownProgram(a: A): { program?: string; none?: boolean } {
 export function makeActionChecker(
   perms: PermissionPolicy,
   code: CodeCache,
-): (action: CompiledAction) => string | undefined {
+): (action: CheckedItem) => string | undefined {
   return (action) => {
     const a = action as A;
     const type = a.type as string;

@@ -9,7 +9,7 @@
  * @module
  */
 import { render, type Template } from "../lang/template.ts";
-import type { CompiledAction, CompiledActionList } from "../lang/rules.ts";
+import type { ActionType, CompiledAction, CompiledActionList } from "../lang/rules.ts";
 import type { OutputSink } from "./ports.ts";
 import type { Context } from "./contexts.ts";
 import type { ActionEnv, ActionRunner, BoundActions, Engine } from "./engine.ts";
@@ -34,6 +34,13 @@ interface Frame {
 /** Handles one action type. Returns NORMAL, BREAK or CONTINUE. */
 export type ActionHandler = (f: Frame, a: CompiledAction) => number | void;
 
+/**
+ * A handler for every action type the parser produces (action_list.ts):
+ * the complete table (action_table.ts) has this type, so a parsed action
+ * without a handler is a compile error.
+ */
+export type ActionHandlers = Record<ActionType, ActionHandler>;
+
 /** What the executor needs from the runtime. */
 export interface ExecutorDeps {
   /** Output files. */
@@ -45,13 +52,20 @@ export interface ExecutorDeps {
 /** Runs action lists against an engine. */
 export class ActionExecutor implements ActionRunner {
   readonly deps: ExecutorDeps;
-  /** Handlers by action type; further modules (processes, sockets, code) add theirs. */
-  readonly handlers = new Map<string, ActionHandler>();
+  /** Handlers by action type: the core ones, then those {@link use} adds. */
+  readonly handlers = new Map<ActionType, ActionHandler>();
 
   /** Creates an executor with the core actions installed. */
   constructor(deps: ExecutorDeps) {
     this.deps = deps;
-    installCoreActions(this);
+    this.use(coreActions(this));
+  }
+
+  /** Installs (or replaces) the handlers of `table`. */
+  use(table: Partial<ActionHandlers>): void {
+    for (const [type, handler] of Object.entries(table) as [ActionType, ActionHandler][]) {
+      this.handlers.set(type, handler);
+    }
   }
 
   /** Runs a bound list. */
@@ -194,96 +208,11 @@ function eventDelay(f: Frame, text: string): number | undefined {
   return undefined;
 }
 
-function installCoreActions(x: ActionExecutor): void {
-  const h = x.handlers;
+/** The core actions (files, contexts, events, variables, control flow). */
+export function coreActions(x: ActionExecutor) {
   const out = () => x.deps.outputs;
 
-  h.set("none", () => {});
-  h.set("logonly", (f, a) => {
-    f.engine.logger.log(4, param(f, a.text, f.list.desc));
-  });
-  h.set("write", (f, a) => {
-    out().write(param(f, a.file), param(f, a.text, f.list.desc) + "\n");
-  });
-  h.set("writen", (f, a) => {
-    out().write(param(f, a.file), param(f, a.text, f.list.desc));
-  });
-  h.set("owritecl", (f, a) => {
-    out().writeOnce(param(f, a.file), param(f, a.text, f.list.desc));
-  });
-  h.set("closef", (f, a) => {
-    out().close(param(f, a.file));
-  });
-
   // ------------------------------------------------------------ contexts
-  h.set("create", (f, a) => {
-    const name = param(f, a.name, f.list.desc);
-    const lifetime = lifetimeOf(param(f, a.lifetime, "0"));
-    if (lifetime === undefined) {
-      f.engine.logger.log(3, `Invalid lifetime '${param(f, a.lifetime)}' for context '${name}'`);
-      return;
-    }
-    const actions = a.actions as CompiledActionList | undefined;
-    const bound = actions && actions.length > 0
-      ? { actions, desc: f.list.desc, rule: f.list.rule }
-      : undefined;
-    const existing = findContext(f, name);
-    if (existing?.internal) return;
-    if (existing !== undefined && existing.expiring) {
-      existing.created = f.engine.now();
-      existing.lifetime = lifetime;
-      existing.action = bound;
-      existing.clear();
-      return;
-    }
-    f.engine.contexts.create(name, f.engine.now(), lifetime, bound);
-  });
-  h.set("delete", (f, a) => {
-    const ctx = changeable(f, param(f, a.name, f.list.desc));
-    // a context whose expiry list is running is deleted when the list ends
-    if (ctx !== undefined && !ctx.expiring) f.engine.contexts.remove(ctx);
-  });
-  h.set("obsolete", (f, a) => {
-    const ctx = changeable(f, param(f, a.name, f.list.desc));
-    if (ctx !== undefined) f.engine.expireContext(ctx);
-  });
-  h.set("set", (f, a) => {
-    const ctx = changeable(f, param(f, a.name, f.list.desc));
-    if (ctx === undefined) return;
-    const time = param(f, a.lifetime, "-");
-    if (time !== "-") {
-      const lifetime = lifetimeOf(time);
-      if (lifetime === undefined) {
-        f.engine.logger.log(3, `Invalid lifetime '${time}' for context '${ctx.names[0]}'`);
-        return;
-      }
-      ctx.created = f.engine.now();
-      ctx.lifetime = lifetime;
-      f.engine.contexts.reschedule(ctx);
-    }
-    const actions = a.actions as CompiledActionList | undefined;
-    if (actions !== undefined) {
-      ctx.action = { actions, desc: f.list.desc, rule: f.list.rule };
-    }
-  });
-  h.set("alias", (f, a) => {
-    const name = param(f, a.name);
-    const alias = param(f, a.alias, f.list.desc);
-    const ctx = changeable(f, name);
-    // an existing name is not re-pointed
-    if (ctx === undefined || f.engine.contexts.has(alias)) return;
-    if (name === "_THIS") {
-      const first = ctx.names[0];
-      if (first !== undefined) f.engine.contexts.alias(first, alias);
-      return;
-    }
-    f.engine.contexts.alias(name, alias);
-  });
-  h.set("unalias", (f, a) => {
-    const name = param(f, a.name, f.list.desc);
-    if (f.engine.contexts.get(name)?.internal) return;
-    f.engine.contexts.unalias(name);
-  });
   const adder = (kind: "add" | "prepend" | "fill") => (f: Frame, a: CompiledAction) => {
     const name = param(f, a.name);
     const lines = splitLines(param(f, a.text, f.list.desc));
@@ -298,173 +227,260 @@ function installCoreActions(x: ActionExecutor): void {
     if (kind === "prepend") ctx.prepend(lines, now);
     else ctx.add(lines, now);
   };
-  h.set("add", adder("add"));
-  h.set("prepend", adder("prepend"));
-  h.set("fill", adder("fill"));
-  h.set("copy", (f, a) => {
-    const ctx = findContext(f, param(f, a.name));
-    if (ctx !== undefined) f.engine.variables.set(varName(a.variable), ctx.events.join("\n"));
-  });
-  h.set("empty", (f, a) => {
-    const ctx = findContext(f, param(f, a.name));
-    if (ctx === undefined) return;
-    if (a.variable !== undefined) {
-      f.engine.variables.set(varName(a.variable), ctx.events.join("\n"));
-    }
-    ctx.clear();
-  });
-  h.set("pop", (f, a) => {
-    const ctx = findContext(f, param(f, a.name));
-    if (ctx === undefined) return;
-    const v = ctx.events.pop();
-    ctx.eventTimes.pop();
-    f.engine.variables.set(varName(a.variable), v ?? "");
-  });
-  h.set("shift", (f, a) => {
-    const ctx = findContext(f, param(f, a.name));
-    if (ctx === undefined) return;
-    const v = ctx.events.shift();
-    ctx.eventTimes.shift();
-    f.engine.variables.set(varName(a.variable), v ?? "");
-  });
-  h.set("trim", (f, a) => {
-    const ctx = findContext(f, param(f, a.name));
-    if (ctx === undefined) return;
-    const spec = param(f, a.time).replace(PERL_TRIM, "");
-    let limit: number;
-    if (/^-\d+$/.test(spec)) limit = f.engine.now() + parseInt(spec, 10);
-    else if (/^\+\d+$/.test(spec)) limit = ctx.created + parseInt(spec.slice(1), 10);
-    else if (/^\d+$/.test(spec)) limit = parseInt(spec, 10);
-    else {
-      f.engine.logger.log(3, `trim: invalid time '${spec}'`);
-      return;
-    }
-    let k = 0;
-    while (k < ctx.eventTimes.length && ctx.eventTimes[k] < limit) k++;
-    const removed = ctx.events.splice(0, k);
-    ctx.eventTimes.splice(0, k);
-    f.engine.logger.log(
-      6,
-      `Trimmed ${k} element(s) older than '${
-        perlLocaltime(new Date(limit * 1000))
-      }' from context '${param(f, a.name)}' event store`,
-    );
-    if (a.variable !== undefined) f.engine.variables.set(varName(a.variable), removed.join("\n"));
-  });
-  h.set("exists", (f, a) => {
-    const ctx = findContext(f, param(f, a.name));
-    f.engine.variables.set(varName(a.variable), ctx !== undefined ? "1" : "0");
-  });
-  h.set("getsize", (f, a) => {
-    const ctx = findContext(f, param(f, a.name));
-    const v = varName(a.variable);
-    if (ctx === undefined) f.engine.variables.delete(v);
-    else f.engine.variables.set(v, String(ctx.events.length));
-  });
-  h.set("getaliases", (f, a) => {
-    const ctx = findContext(f, param(f, a.name));
-    if (ctx !== undefined) f.engine.variables.set(varName(a.variable), ctx.names.join("\n"));
-  });
-  h.set("getltime", (f, a) => {
-    const ctx = findContext(f, param(f, a.name));
-    if (ctx !== undefined) f.engine.variables.set(varName(a.variable), String(ctx.lifetime));
-  });
-  h.set("setltime", (f, a) => {
-    const ctx = changeable(f, param(f, a.name));
-    if (ctx === undefined) return;
-    const lifetime = lifetimeOf(param(f, a.lifetime, "0"));
-    if (lifetime === undefined) {
-      f.engine.logger.log(
-        3,
-        `Invalid lifetime '${param(f, a.lifetime)}' for context '${ctx.names[0]}'`,
-      );
-      return;
-    }
-    ctx.lifetime = lifetime;
-    // a lifetime already exceeded expires the context right away
-    if (lifetime > 0 && f.engine.now() - ctx.created > lifetime) f.engine.expireContext(ctx);
-    else f.engine.contexts.reschedule(ctx);
-  });
-  h.set("getctime", (f, a) => {
-    const ctx = findContext(f, param(f, a.name));
-    if (ctx !== undefined) f.engine.variables.set(varName(a.variable), String(ctx.created));
-  });
-  h.set("setctime", (f, a) => {
-    const ctx = changeable(f, param(f, a.name));
-    if (ctx === undefined) return;
-    const t = parseInt(param(f, a.time), 10);
-    if (Number.isFinite(t) && t < ctx.created) {
-      const when = perlLocaltime(new Date(t * 1000));
-      f.engine.logger.log(3, `Can't set context creation time backwards to '${when}'`);
-    }
-    if (!Number.isFinite(t) || t < ctx.created || t > f.engine.now()) return;
-    ctx.created = t;
-    f.engine.contexts.reschedule(ctx);
-  });
 
   // -------------------------------------------------------------- events
-  h.set("event", (f, a) => {
-    const delay = parseInt(param(f, a.time, "0"), 10) || 0;
-    for (const line of splitLines(param(f, a.text, f.list.desc))) {
-      f.engine.queueDelayedEvent(delay, line);
-    }
-  });
-  h.set("tevent", (f, a) => {
-    const delay = eventDelay(f, param(f, a.time, "0"));
-    if (delay === undefined) return;
-    for (const line of splitLines(param(f, a.text, f.list.desc))) {
-      f.engine.queueDelayedEvent(delay, line);
-    }
-  });
-  h.set("cevent", (f, a) => {
-    const ctxName = param(f, a.name);
-    const delay = eventDelay(f, param(f, a.time, "0"));
-    if (delay === undefined) return;
-    for (const line of splitLines(param(f, a.text, f.list.desc))) {
-      f.engine.queueDelayedEvent(delay, line, ctxName);
-    }
-  });
 
   // ----------------------------------------------------------- variables
-  h.set("assign", (f, a) => {
-    f.engine.variables.set(varName(a.variable), param(f, a.text, f.list.desc));
-  });
-  h.set("assignsq", (f, a) => {
-    const v = param(f, a.text, f.list.desc);
-    f.engine.variables.set(varName(a.variable), "'" + v.replaceAll("'", "'\\''") + "'");
-  });
-  h.set("free", (f, a) => {
-    f.engine.variables.delete(varName(a.variable));
-  });
-  h.set("varset", (f, a) => {
-    f.engine.variables.set(varName(a.variable), "0");
-  });
 
   // -------------------------------------------------------- control flow
-  h.set("if", (f, a) => {
-    const v = f.engine.variables.get(varName(a.variable));
-    const branch = perlTrue(variableText(v)) ? a.then : a.else;
-    if (branch === undefined || branch === null) return NORMAL;
-    return x.runList(f, branch as CompiledActionList);
-  });
-  h.set("while", (f, a) => {
-    const name = varName(a.variable);
-    let guard = 0;
-    while (perlTrue(variableText(f.engine.variables.get(name)))) {
-      const r = x.runList(f, a.body as CompiledActionList);
-      if (r === BREAK) break;
-      if (++guard > 10_000_000) {
-        f.engine.logger.log(2, "while loop stopped after 10000000 iterations");
-        break;
+
+  return {
+    none: () => {},
+    logonly: (f, a) => {
+      f.engine.logger.log(4, param(f, a.text, f.list.desc));
+    },
+    write: (f, a) => {
+      out().write(param(f, a.file), param(f, a.text, f.list.desc) + "\n");
+    },
+    writen: (f, a) => {
+      out().write(param(f, a.file), param(f, a.text, f.list.desc));
+    },
+    owritecl: (f, a) => {
+      out().writeOnce(param(f, a.file), param(f, a.text, f.list.desc));
+    },
+    closef: (f, a) => {
+      out().close(param(f, a.file));
+    },
+    create: (f, a) => {
+      const name = param(f, a.name, f.list.desc);
+      const lifetime = lifetimeOf(param(f, a.lifetime, "0"));
+      if (lifetime === undefined) {
+        f.engine.logger.log(3, `Invalid lifetime '${param(f, a.lifetime)}' for context '${name}'`);
+        return;
       }
-    }
-    return NORMAL;
-  });
-  h.set("break", () => BREAK);
-  h.set("continue", () => CONTINUE);
-  h.set("rewrite", (f, a) => {
-    const lnum = param(f, a.lines, "1").replace(PERL_TRIM, "");
-    if (!/^\d+$/.test(lnum)) return; // SEC: must be an unsigned integer
-    f.engine.rewriteBuffer(parseInt(lnum, 10), param(f, a.text, f.list.desc));
-  });
+      const actions = a.actions as CompiledActionList | undefined;
+      const bound = actions && actions.length > 0
+        ? { actions, desc: f.list.desc, rule: f.list.rule }
+        : undefined;
+      const existing = findContext(f, name);
+      if (existing?.internal) return;
+      if (existing !== undefined && existing.expiring) {
+        existing.created = f.engine.now();
+        existing.lifetime = lifetime;
+        existing.action = bound;
+        existing.clear();
+        return;
+      }
+      f.engine.contexts.create(name, f.engine.now(), lifetime, bound);
+    },
+    delete: (f, a) => {
+      const ctx = changeable(f, param(f, a.name, f.list.desc));
+      // a context whose expiry list is running is deleted when the list ends
+      if (ctx !== undefined && !ctx.expiring) f.engine.contexts.remove(ctx);
+    },
+    obsolete: (f, a) => {
+      const ctx = changeable(f, param(f, a.name, f.list.desc));
+      if (ctx !== undefined) f.engine.expireContext(ctx);
+    },
+    set: (f, a) => {
+      const ctx = changeable(f, param(f, a.name, f.list.desc));
+      if (ctx === undefined) return;
+      const time = param(f, a.lifetime, "-");
+      if (time !== "-") {
+        const lifetime = lifetimeOf(time);
+        if (lifetime === undefined) {
+          f.engine.logger.log(3, `Invalid lifetime '${time}' for context '${ctx.names[0]}'`);
+          return;
+        }
+        ctx.created = f.engine.now();
+        ctx.lifetime = lifetime;
+        f.engine.contexts.reschedule(ctx);
+      }
+      const actions = a.actions as CompiledActionList | undefined;
+      if (actions !== undefined) {
+        ctx.action = { actions, desc: f.list.desc, rule: f.list.rule };
+      }
+    },
+    alias: (f, a) => {
+      const name = param(f, a.name);
+      const alias = param(f, a.alias, f.list.desc);
+      const ctx = changeable(f, name);
+      // an existing name is not re-pointed
+      if (ctx === undefined || f.engine.contexts.has(alias)) return;
+      if (name === "_THIS") {
+        const first = ctx.names[0];
+        if (first !== undefined) f.engine.contexts.alias(first, alias);
+        return;
+      }
+      f.engine.contexts.alias(name, alias);
+    },
+    unalias: (f, a) => {
+      const name = param(f, a.name, f.list.desc);
+      if (f.engine.contexts.get(name)?.internal) return;
+      f.engine.contexts.unalias(name);
+    },
+    add: adder("add"),
+    prepend: adder("prepend"),
+    fill: adder("fill"),
+    copy: (f, a) => {
+      const ctx = findContext(f, param(f, a.name));
+      if (ctx !== undefined) f.engine.variables.set(varName(a.variable), ctx.events.join("\n"));
+    },
+    empty: (f, a) => {
+      const ctx = findContext(f, param(f, a.name));
+      if (ctx === undefined) return;
+      if (a.variable !== undefined) {
+        f.engine.variables.set(varName(a.variable), ctx.events.join("\n"));
+      }
+      ctx.clear();
+    },
+    pop: (f, a) => {
+      const ctx = findContext(f, param(f, a.name));
+      if (ctx === undefined) return;
+      const v = ctx.events.pop();
+      ctx.eventTimes.pop();
+      f.engine.variables.set(varName(a.variable), v ?? "");
+    },
+    shift: (f, a) => {
+      const ctx = findContext(f, param(f, a.name));
+      if (ctx === undefined) return;
+      const v = ctx.events.shift();
+      ctx.eventTimes.shift();
+      f.engine.variables.set(varName(a.variable), v ?? "");
+    },
+    trim: (f, a) => {
+      const ctx = findContext(f, param(f, a.name));
+      if (ctx === undefined) return;
+      const spec = param(f, a.time).replace(PERL_TRIM, "");
+      let limit: number;
+      if (/^-\d+$/.test(spec)) limit = f.engine.now() + parseInt(spec, 10);
+      else if (/^\+\d+$/.test(spec)) limit = ctx.created + parseInt(spec.slice(1), 10);
+      else if (/^\d+$/.test(spec)) limit = parseInt(spec, 10);
+      else {
+        f.engine.logger.log(3, `trim: invalid time '${spec}'`);
+        return;
+      }
+      let k = 0;
+      while (k < ctx.eventTimes.length && ctx.eventTimes[k] < limit) k++;
+      const removed = ctx.events.splice(0, k);
+      ctx.eventTimes.splice(0, k);
+      f.engine.logger.log(
+        6,
+        `Trimmed ${k} element(s) older than '${
+          perlLocaltime(new Date(limit * 1000))
+        }' from context '${param(f, a.name)}' event store`,
+      );
+      if (a.variable !== undefined) f.engine.variables.set(varName(a.variable), removed.join("\n"));
+    },
+    exists: (f, a) => {
+      const ctx = findContext(f, param(f, a.name));
+      f.engine.variables.set(varName(a.variable), ctx !== undefined ? "1" : "0");
+    },
+    getsize: (f, a) => {
+      const ctx = findContext(f, param(f, a.name));
+      const v = varName(a.variable);
+      if (ctx === undefined) f.engine.variables.delete(v);
+      else f.engine.variables.set(v, String(ctx.events.length));
+    },
+    getaliases: (f, a) => {
+      const ctx = findContext(f, param(f, a.name));
+      if (ctx !== undefined) f.engine.variables.set(varName(a.variable), ctx.names.join("\n"));
+    },
+    getltime: (f, a) => {
+      const ctx = findContext(f, param(f, a.name));
+      if (ctx !== undefined) f.engine.variables.set(varName(a.variable), String(ctx.lifetime));
+    },
+    setltime: (f, a) => {
+      const ctx = changeable(f, param(f, a.name));
+      if (ctx === undefined) return;
+      const lifetime = lifetimeOf(param(f, a.lifetime, "0"));
+      if (lifetime === undefined) {
+        f.engine.logger.log(
+          3,
+          `Invalid lifetime '${param(f, a.lifetime)}' for context '${ctx.names[0]}'`,
+        );
+        return;
+      }
+      ctx.lifetime = lifetime;
+      // a lifetime already exceeded expires the context right away
+      if (lifetime > 0 && f.engine.now() - ctx.created > lifetime) f.engine.expireContext(ctx);
+      else f.engine.contexts.reschedule(ctx);
+    },
+    getctime: (f, a) => {
+      const ctx = findContext(f, param(f, a.name));
+      if (ctx !== undefined) f.engine.variables.set(varName(a.variable), String(ctx.created));
+    },
+    setctime: (f, a) => {
+      const ctx = changeable(f, param(f, a.name));
+      if (ctx === undefined) return;
+      const t = parseInt(param(f, a.time), 10);
+      if (Number.isFinite(t) && t < ctx.created) {
+        const when = perlLocaltime(new Date(t * 1000));
+        f.engine.logger.log(3, `Can't set context creation time backwards to '${when}'`);
+      }
+      if (!Number.isFinite(t) || t < ctx.created || t > f.engine.now()) return;
+      ctx.created = t;
+      f.engine.contexts.reschedule(ctx);
+    },
+    event: (f, a) => {
+      const delay = parseInt(param(f, a.time, "0"), 10) || 0;
+      for (const line of splitLines(param(f, a.text, f.list.desc))) {
+        f.engine.queueDelayedEvent(delay, line);
+      }
+    },
+    tevent: (f, a) => {
+      const delay = eventDelay(f, param(f, a.time, "0"));
+      if (delay === undefined) return;
+      for (const line of splitLines(param(f, a.text, f.list.desc))) {
+        f.engine.queueDelayedEvent(delay, line);
+      }
+    },
+    cevent: (f, a) => {
+      const ctxName = param(f, a.name);
+      const delay = eventDelay(f, param(f, a.time, "0"));
+      if (delay === undefined) return;
+      for (const line of splitLines(param(f, a.text, f.list.desc))) {
+        f.engine.queueDelayedEvent(delay, line, ctxName);
+      }
+    },
+    assign: (f, a) => {
+      f.engine.variables.set(varName(a.variable), param(f, a.text, f.list.desc));
+    },
+    assignsq: (f, a) => {
+      const v = param(f, a.text, f.list.desc);
+      f.engine.variables.set(varName(a.variable), "'" + v.replaceAll("'", "'\\''") + "'");
+    },
+    free: (f, a) => {
+      f.engine.variables.delete(varName(a.variable));
+    },
+    varset: (f, a) => {
+      f.engine.variables.set(varName(a.variable), "0");
+    },
+    if: (f, a) => {
+      const v = f.engine.variables.get(varName(a.variable));
+      const branch = perlTrue(variableText(v)) ? a.then : a.else;
+      if (branch === undefined || branch === null) return NORMAL;
+      return x.runList(f, branch as CompiledActionList);
+    },
+    while: (f, a) => {
+      const name = varName(a.variable);
+      let guard = 0;
+      while (perlTrue(variableText(f.engine.variables.get(name)))) {
+        const r = x.runList(f, a.body as CompiledActionList);
+        if (r === BREAK) break;
+        if (++guard > 10_000_000) {
+          f.engine.logger.log(2, "while loop stopped after 10000000 iterations");
+          break;
+        }
+      }
+      return NORMAL;
+    },
+    break: () => BREAK,
+    continue: () => CONTINUE,
+    rewrite: (f, a) => {
+      const lnum = param(f, a.lines, "1").replace(PERL_TRIM, "");
+      if (!/^\d+$/.test(lnum)) return; // SEC: must be an unsigned integer
+      f.engine.rewriteBuffer(parseInt(lnum, 10), param(f, a.text, f.list.desc));
+    },
+  } satisfies Partial<ActionHandlers>;
 }

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { ActionExecutor } from "./action_executor.ts";
+import type { ActionHandlers } from "./action_executor.ts";
 import { param, varName } from "./action_executor.ts";
 import { type ActionFrame, type ActionRuntime, refuse, tmpl } from "./action_deps.ts";
 import {
@@ -72,79 +72,78 @@ function codeError(f: ActionFrame, what: string, e: unknown): void {
   f.engine.logger.log(2, `Error ${what}: ${msg}`);
 }
 
-/** Installs eval, call and lcall into `x`. */
-export function installCodeActions(x: ActionExecutor, rt: ActionRuntime): void {
-  const h = x.handlers;
+/** eval, call and lcall (each checks --allow-code first). */
+export function codeActions(rt: ActionRuntime) {
   const allowed = (f: ActionFrame, action: string) => {
     if (rt.permissions.code) return true;
     refuse(f, "code", `${action}: JavaScript code`);
     return false;
   };
 
-  h.set("eval", (f, a) => {
-    if (!allowed(f, "eval")) return;
-    const name = varName(a.variable);
-    const code = stripParens(param(f, tmpl(a, "code")));
-    f.engine.logger.log(6, `Evaluating code '${code}' and setting variable '%${name}'`);
-    let result: unknown;
-    try {
-      result = evalCode(code);
-    } catch (e) {
-      codeError(f, `evaluating code '${code}'`, e);
-      return;
-    }
-    store(f, name, result);
-  });
-
-  h.set("call", (f, a) => {
-    if (!allowed(f, "call")) return;
-    const name = varName(a.variable);
-    const ref = varName(tmpl(a, "ref", "function", "code"));
-    const fn = f.engine.variables.get(ref);
-    f.engine.logger.log(6, `Calling code '%${ref}->()' and setting variable '%${name}'`);
-    if (typeof fn !== "function") {
-      f.engine.logger.log(3, `Variable '%${ref}' is not a code reference`);
-      return;
-    }
-    let result: unknown;
-    try {
-      result = (fn as RuleFunction)(...paramList(f, a));
-    } catch (e) {
-      codeError(f, `calling code '%${ref}->()'`, e);
-      return;
-    }
-    store(f, name, result);
-  });
-
-  h.set("lcall", (f, a) => {
-    if (!allowed(f, "lcall")) return;
-    const name = varName(a.variable);
-    const cached = isCacheCall(a);
-    const site: CodeSite = cached ? "lcall-cache" : "lcall";
-    let fn: RuleFunction;
-    try {
-      fn = rt.code.compile(codeSource(a), site);
-    } catch (e) {
-      codeError(f, "compiling lcall code", e);
-      return;
-    }
-    const params = paramList(f, a);
-    let args: unknown[] = params;
-    if (cached) {
-      const cache = f.engine.currentEvent?.cache;
-      args = params.map((p) => {
-        const d = cache?.get(p);
-        return d === undefined ? undefined : cacheEntryObject(d);
-      });
-    }
-    f.engine.logger.log(6, `Calling code '${codeSource(a)}' and setting variable '%${name}'`);
-    let result: unknown;
-    try {
-      result = fn(...args);
-    } catch (e) {
-      codeError(f, `calling code '${codeSource(a)}'`, e);
-      return;
-    }
-    store(f, name, result);
-  });
+  return {
+    eval: (f, a) => {
+      if (!allowed(f, "eval")) return;
+      const name = varName(a.variable);
+      const code = stripParens(param(f, tmpl(a, "code")));
+      f.engine.logger.log(6, `Evaluating code '${code}' and setting variable '%${name}'`);
+      let result: unknown;
+      try {
+        result = evalCode(code);
+      } catch (e) {
+        codeError(f, `evaluating code '${code}'`, e);
+        return;
+      }
+      store(f, name, result);
+    },
+    call: (f, a) => {
+      if (!allowed(f, "call")) return;
+      const name = varName(a.variable);
+      const ref = varName(tmpl(a, "ref", "function", "code"));
+      const fn = f.engine.variables.get(ref);
+      f.engine.logger.log(6, `Calling code '%${ref}->()' and setting variable '%${name}'`);
+      if (typeof fn !== "function") {
+        f.engine.logger.log(3, `Variable '%${ref}' is not a code reference`);
+        return;
+      }
+      let result: unknown;
+      try {
+        result = (fn as RuleFunction)(...paramList(f, a));
+      } catch (e) {
+        codeError(f, `calling code '%${ref}->()'`, e);
+        return;
+      }
+      store(f, name, result);
+    },
+    lcall: (f, a) => {
+      if (!allowed(f, "lcall")) return;
+      const name = varName(a.variable);
+      const cached = isCacheCall(a);
+      const site: CodeSite = cached ? "lcall-cache" : "lcall";
+      let fn: RuleFunction;
+      try {
+        fn = rt.code.compile(codeSource(a), site);
+      } catch (e) {
+        codeError(f, "compiling lcall code", e);
+        return;
+      }
+      const params = paramList(f, a);
+      let args: unknown[] = params;
+      if (cached) {
+        const cache = f.engine.currentEvent?.cache;
+        args = params.map((p) => {
+          const d = cache?.get(p);
+          return d === undefined ? undefined : cacheEntryObject(d);
+        });
+      }
+      f.engine.logger.log(6, `Calling code '${codeSource(a)}' and setting variable '%${name}'`);
+      let result: unknown;
+      try {
+        result = fn(...args);
+      } catch (e) {
+        codeError(f, `calling code '${codeSource(a)}'`, e);
+        return;
+      }
+      store(f, name, result);
+    },
+  } satisfies Partial<ActionHandlers>;
 }

@@ -11,7 +11,7 @@
  * @module
  */
 import { render, type Template } from "../lang/template.ts";
-import type { ActionExecutor } from "./action_executor.ts";
+import type { ActionHandlers } from "./action_executor.ts";
 import { param } from "./action_executor.ts";
 import {
   type ActionFrame,
@@ -65,9 +65,8 @@ function allowed(f: ActionFrame, rt: ActionRuntime, c: Command, action: string):
   return permitted(f, rt.permissions, "run", `${action}: running`, c.argv[0]);
 }
 
-/** Installs the process actions into `x`. */
-export function installProcessActions(x: ActionExecutor, rt: ActionRuntime): void {
-  const h = x.handlers;
+/** The process actions (the --allow-run check is in `allowed`, called by each). */
+export function processActions(rt: ActionRuntime) {
   const log = (f: ActionFrame, level: number, msg: string) => f.engine.logger.log(level, msg);
 
   const run = (f: ActionFrame, c: Command, action: string) => {
@@ -85,39 +84,6 @@ export function installProcessActions(x: ActionExecutor, rt: ActionRuntime): voi
     rt.children.start({ argv: c.argv, display: c.display, output: "inherit", stdin: data });
   };
 
-  h.set("shellcmd", (f, a) => {
-    const c = shellCommand(f, tmpl(a, "cmdline", "command"), rt.quoting);
-    log(f, 5, `Executing ${describe(c)}`);
-    run(f, c, "shellcmd");
-  });
-  h.set("cmdexec", (f, a) => {
-    const c = execCommand(f, a);
-    log(f, 5, `Executing ${describe(c)}`);
-    run(f, c, "cmdexec");
-  });
-  h.set("spawn", (f, a) => {
-    const c = shellCommand(f, tmpl(a, "cmdline", "command"), rt.quoting);
-    log(f, 5, `Spawning ${describe(c)}`);
-    spawn(f, c, "spawn", undefined);
-  });
-  h.set("spawnexec", (f, a) => {
-    const c = execCommand(f, a);
-    log(f, 5, `Spawning ${describe(c)}`);
-    spawn(f, c, "spawnexec", undefined);
-  });
-  h.set("cspawn", (f, a) => {
-    const ctx = param(f, a.name);
-    const c = shellCommand(f, tmpl(a, "cmdline", "command"), rt.quoting);
-    log(f, 5, `Spawning ${describe(c)} with context '${ctx}'`);
-    spawn(f, c, "cspawn", ctx);
-  });
-  h.set("cspawnexec", (f, a) => {
-    const ctx = param(f, a.name);
-    const c = execCommand(f, a);
-    log(f, 5, `Spawning ${describe(c)} with context '${ctx}'`);
-    spawn(f, c, "cspawnexec", ctx);
-  });
-
   const pipe = (exec: boolean) => (f: ActionFrame, a: A) => {
     const text = param(f, a.text, f.list.desc);
     const c = exec ? execCommand(f, a) : shellCommand(f, tmpl(a, "cmdline", "command"), false);
@@ -128,8 +94,6 @@ export function installProcessActions(x: ActionExecutor, rt: ActionRuntime): voi
     }
     feed(f, c, exec ? "pipeexec" : "pipe", text + "\n");
   };
-  h.set("pipe", pipe(false));
-  h.set("pipeexec", pipe(true));
 
   const report = (exec: boolean) => (f: ActionFrame, a: A) => {
     const name = param(f, a.name);
@@ -144,6 +108,43 @@ export function installProcessActions(x: ActionExecutor, rt: ActionRuntime): voi
     }
     feed(f, c, exec ? "reportexec" : "report", data);
   };
-  h.set("report", report(false));
-  h.set("reportexec", report(true));
+
+  return {
+    shellcmd: (f, a) => {
+      const c = shellCommand(f, tmpl(a, "cmdline", "command"), rt.quoting);
+      log(f, 5, `Executing ${describe(c)}`);
+      run(f, c, "shellcmd");
+    },
+    cmdexec: (f, a) => {
+      const c = execCommand(f, a);
+      log(f, 5, `Executing ${describe(c)}`);
+      run(f, c, "cmdexec");
+    },
+    spawn: (f, a) => {
+      const c = shellCommand(f, tmpl(a, "cmdline", "command"), rt.quoting);
+      log(f, 5, `Spawning ${describe(c)}`);
+      spawn(f, c, "spawn", undefined);
+    },
+    spawnexec: (f, a) => {
+      const c = execCommand(f, a);
+      log(f, 5, `Spawning ${describe(c)}`);
+      spawn(f, c, "spawnexec", undefined);
+    },
+    cspawn: (f, a) => {
+      const ctx = param(f, a.name);
+      const c = shellCommand(f, tmpl(a, "cmdline", "command"), rt.quoting);
+      log(f, 5, `Spawning ${describe(c)} with context '${ctx}'`);
+      spawn(f, c, "cspawn", ctx);
+    },
+    cspawnexec: (f, a) => {
+      const ctx = param(f, a.name);
+      const c = execCommand(f, a);
+      log(f, 5, `Spawning ${describe(c)} with context '${ctx}'`);
+      spawn(f, c, "cspawnexec", ctx);
+    },
+    pipe: pipe(false),
+    pipeexec: pipe(true),
+    report: report(false),
+    reportexec: report(true),
+  } satisfies Partial<ActionHandlers>;
 }

@@ -78,7 +78,28 @@ export class ProcessorTable extends Map<RuleType, RuleProcessor> {
     this.version++;
     return super.delete(type);
   }
+  /** Sets the processors of `table` (null: the type is not matched against events). */
+  setAll(table: Partial<RuleProcessors>): void {
+    for (const [type, p] of Object.entries(table) as [RuleType, RuleProcessor | null][]) {
+      if (p !== null) this.set(type, p);
+    }
+  }
 }
+
+/**
+ * A processor for every rule type (null: not matched against events:
+ * Calendar runs on the timer, Options only sets file options). The complete
+ * table (operations/mod.ts) has this type, so a rule type without one is a
+ * compile error.
+ */
+export type RuleProcessors = Record<RuleType, RuleProcessor | null>;
+
+/** The processors of the engine itself (the others are in operations/). */
+export const CORE_PROCESSORS: Pick<RuleProcessors, "Single" | "Suppress" | "Jump"> = {
+  Single: processSingle,
+  Suppress: processSuppress,
+  Jump: processJump,
+};
 
 /** Called on every timer tick with the current time (whole seconds). */
 export type TimerHook = (engine: Engine, now: number) => void;
@@ -170,9 +191,7 @@ export class Engine {
     this.contexts.maxEvents = options.evstoresize;
     this.#jointBuffer = new InputBuffer(options.bufsize, true);
     this.#syntheticBuffer = options.jointbuf ? this.#jointBuffer : new InputBuffer(options.bufsize);
-    this.processors.set("Single", processSingle);
-    this.processors.set("Suppress", processSuppress);
-    this.processors.set("Jump", processJump);
+    this.processors.setAll(CORE_PROCESSORS);
   }
 
   /**

@@ -14,10 +14,7 @@ import type { LoadOptions } from "../lang/rule_compiler.ts";
 import type { ActionExecutor } from "../engine/action_executor.ts";
 import type { Engine } from "../engine/engine.ts";
 import type { ActionRuntime, DynamicInputs } from "../engine/action_deps.ts";
-import { installProcessActions } from "../engine/actions_process.ts";
-import { installSocketActions } from "../engine/actions_socket.ts";
-import { installCodeActions } from "../engine/actions_code.ts";
-import { installMiscActions } from "../engine/actions_misc.ts";
+import { allActionHandlers } from "../engine/action_table.ts";
 import { makeActionChecker } from "../engine/action_check.ts";
 import { CodeCache, compileRuleFunction } from "../engine/code.ts";
 import { ChildManager } from "./children.ts";
@@ -98,10 +95,7 @@ export class ProcessActionRuntime implements ActionRuntime {
 
   /** Installs every action handler of this runtime into `x`. */
   install(x: ActionExecutor): void {
-    installProcessActions(x, this);
-    installSocketActions(x, this);
-    installCodeActions(x, this);
-    installMiscActions(x, this);
+    x.use(allActionHandlers(x, this));
   }
 
   /** Lets addinput/dropinput add and drop files of `inputs` (only files added that way can be dropped). */
