@@ -16,7 +16,7 @@ import {
   type SocketSender,
 } from "./ports.ts";
 import type { CodeCache } from "./code.ts";
-import type { Template } from "../lang/template.ts";
+import { isTemplate, type Template } from "../lang/template.ts";
 
 /** The state an action runs with (the executor's frame). */
 export type ActionFrame = Parameters<ActionHandler>[0];
@@ -49,13 +49,10 @@ export interface ActionRuntime {
   signal?: (name: string) => void;
 }
 
-/** A template parameter of an action, if present. */
-export function tmpl(a: Record<string, unknown>, ...keys: string[]): Template | undefined {
-  for (const k of keys) {
-    const v = a[k];
-    if (v !== undefined && v !== null) return v as Template;
-  }
-  return undefined;
+/** The template parameter `key` of an action, if present. */
+export function tmpl(a: Record<string, unknown>, key: string): Template | undefined {
+  const v = a[key];
+  return isTemplate(v) ? v : undefined;
 }
 
 /** Logs that an action was refused for lack of a permission. */

@@ -9,6 +9,7 @@
  * @module
  */
 import { render, type Template } from "../lang/template.ts";
+import { contextByName } from "./action_deps.ts";
 import type { ActionType, CompiledAction, CompiledActionList } from "../lang/rules.ts";
 import type { OutputSink } from "./ports.ts";
 import type { Context } from "./contexts.ts";
@@ -117,7 +118,7 @@ function traceStart(f: Frame, a: CompiledAction): boolean {
     for (const m of traceEvents(a.type, lines, ctx)) f.engine.logger.log(6, m);
   }
   if (a.type === "delete" || a.type === "obsolete") {
-    const c = findContext(f, param(f, a.name, f.list.desc));
+    const c = contextByName(f, param(f, a.name, f.list.desc));
     return c !== undefined && !c.expiring;
   }
   return false;
@@ -169,18 +170,9 @@ export function varName(t: unknown): string {
   return m ? m[1] : src.replace(/^%/, "");
 }
 
-/** The context an action's name parameter refers to (`_THIS` aware). */
-function findContext(f: Frame, name: string): Context | undefined {
-  if (name === "_THIS" && f.env?.thisContext !== undefined) {
-    const c = f.env.thisContext;
-    return c.deleted && !c.expiring ? undefined : c;
-  }
-  return f.engine.contexts.get(name);
-}
-
 /** The context an action may change: internal contexts (--intcontexts) are left alone, as in SEC. */
 function changeable(f: Frame, name: string): Context | undefined {
-  const ctx = findContext(f, name);
+  const ctx = contextByName(f, name);
   return ctx === undefined || ctx.internal ? undefined : ctx;
 }
 
@@ -216,7 +208,7 @@ export function coreActions(x: ActionExecutor) {
   const adder = (kind: "add" | "prepend" | "fill") => (f: Frame, a: CompiledAction) => {
     const name = param(f, a.name);
     const lines = splitLines(param(f, a.text, f.list.desc));
-    let ctx = findContext(f, name);
+    let ctx = contextByName(f, name);
     if (ctx?.internal) return;
     // SEC creates a missing context even when the lines do not fit the store
     const fits = storeAllows(f, kind === "fill" ? undefined : ctx, lines.length);
@@ -262,7 +254,7 @@ export function coreActions(x: ActionExecutor) {
       const bound = actions && actions.length > 0
         ? { actions, desc: f.list.desc, rule: f.list.rule }
         : undefined;
-      const existing = findContext(f, name);
+      const existing = contextByName(f, name);
       if (existing?.internal) return;
       if (existing !== undefined && existing.expiring) {
         existing.created = f.engine.now();
@@ -323,11 +315,11 @@ export function coreActions(x: ActionExecutor) {
     prepend: adder("prepend"),
     fill: adder("fill"),
     copy: (f, a) => {
-      const ctx = findContext(f, param(f, a.name));
+      const ctx = contextByName(f, param(f, a.name));
       if (ctx !== undefined) f.engine.variables.set(varName(a.variable), ctx.events.join("\n"));
     },
     empty: (f, a) => {
-      const ctx = findContext(f, param(f, a.name));
+      const ctx = contextByName(f, param(f, a.name));
       if (ctx === undefined) return;
       if (a.variable !== undefined) {
         f.engine.variables.set(varName(a.variable), ctx.events.join("\n"));
@@ -335,21 +327,21 @@ export function coreActions(x: ActionExecutor) {
       ctx.clear();
     },
     pop: (f, a) => {
-      const ctx = findContext(f, param(f, a.name));
+      const ctx = contextByName(f, param(f, a.name));
       if (ctx === undefined) return;
       const v = ctx.events.pop();
       ctx.eventTimes.pop();
       f.engine.variables.set(varName(a.variable), v ?? "");
     },
     shift: (f, a) => {
-      const ctx = findContext(f, param(f, a.name));
+      const ctx = contextByName(f, param(f, a.name));
       if (ctx === undefined) return;
       const v = ctx.events.shift();
       ctx.eventTimes.shift();
       f.engine.variables.set(varName(a.variable), v ?? "");
     },
     trim: (f, a) => {
-      const ctx = findContext(f, param(f, a.name));
+      const ctx = contextByName(f, param(f, a.name));
       if (ctx === undefined) return;
       const spec = param(f, a.time).replace(PERL_TRIM, "");
       let limit: number;
@@ -373,21 +365,21 @@ export function coreActions(x: ActionExecutor) {
       if (a.variable !== undefined) f.engine.variables.set(varName(a.variable), removed.join("\n"));
     },
     exists: (f, a) => {
-      const ctx = findContext(f, param(f, a.name));
+      const ctx = contextByName(f, param(f, a.name));
       f.engine.variables.set(varName(a.variable), ctx !== undefined ? "1" : "0");
     },
     getsize: (f, a) => {
-      const ctx = findContext(f, param(f, a.name));
+      const ctx = contextByName(f, param(f, a.name));
       const v = varName(a.variable);
       if (ctx === undefined) f.engine.variables.delete(v);
       else f.engine.variables.set(v, String(ctx.events.length));
     },
     getaliases: (f, a) => {
-      const ctx = findContext(f, param(f, a.name));
+      const ctx = contextByName(f, param(f, a.name));
       if (ctx !== undefined) f.engine.variables.set(varName(a.variable), ctx.names.join("\n"));
     },
     getltime: (f, a) => {
-      const ctx = findContext(f, param(f, a.name));
+      const ctx = contextByName(f, param(f, a.name));
       if (ctx !== undefined) f.engine.variables.set(varName(a.variable), String(ctx.lifetime));
     },
     setltime: (f, a) => {
@@ -407,7 +399,7 @@ export function coreActions(x: ActionExecutor) {
       else f.engine.contexts.reschedule(ctx);
     },
     getctime: (f, a) => {
-      const ctx = findContext(f, param(f, a.name));
+      const ctx = contextByName(f, param(f, a.name));
       if (ctx !== undefined) f.engine.variables.set(varName(a.variable), String(ctx.created));
     },
     setctime: (f, a) => {

@@ -38,7 +38,7 @@ export function paramList(f: ActionFrame, a: A): string[] {
 
 /** True for the `:>` form of lcall. */
 export function isCacheCall(a: A): boolean {
-  const op = rawText(a.op ?? a.operator ?? a.kind);
+  const op = rawText(a.op);
   return op === ":>" || a.cache === true;
 }
 
@@ -51,8 +51,7 @@ export function rawText(v: unknown): string | undefined {
 
 /** The code text of an action (the template's source: lcall code is not substituted). */
 export function codeSource(a: A): string {
-  const t = tmpl(a, "code");
-  return t === undefined ? "" : typeof t === "string" ? t : t.source;
+  return rawText(a.code) ?? "";
 }
 
 /** Stores what code returned into %var, as SEC does. */
@@ -98,7 +97,7 @@ export function codeActions(rt: ActionRuntime) {
     call: (f, a) => {
       if (!allowed(f, "call")) return;
       const name = varName(a.variable);
-      const ref = varName(tmpl(a, "ref", "function", "code"));
+      const ref = varName(tmpl(a, "ref"));
       const fn = f.engine.variables.get(ref);
       f.engine.logger.log(6, `Calling code '%${ref}->()' and setting variable '%${name}'`);
       if (typeof fn !== "function") {

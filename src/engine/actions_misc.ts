@@ -17,12 +17,12 @@ export const EMULATED_SIGNALS: readonly string[] = ["HUP", "ABRT", "USR1", "USR2
 export function miscActions(rt: ActionRuntime) {
   return {
     varset: (f, a) => {
-      const entry = param(f, tmpl(a, "entry", "name"));
+      const entry = param(f, tmpl(a, "entry"));
       const hit = f.engine.currentEvent?.cache.has(entry) ?? false;
       f.engine.variables.set(varName(a.variable), hit ? "1" : "0");
     },
     addinput: (f, a) => {
-      const file = param(f, tmpl(a, "file", "name"));
+      const file = param(f, tmpl(a, "file"));
       const offsetT = tmpl(a, "offset");
       const offset = offsetT === undefined ? "-" : param(f, offsetT);
       const ctxT = tmpl(a, "context");
@@ -44,7 +44,7 @@ export function miscActions(rt: ActionRuntime) {
       rt.inputs.add(file, offset, context);
     },
     dropinput: (f, a) => {
-      const file = param(f, tmpl(a, "file", "name"));
+      const file = param(f, tmpl(a, "file"));
       if (rt.inputs === undefined) {
         f.engine.logger.log(3, `dropinput: input files cannot be dropped here (${file})`);
         return;
@@ -53,7 +53,7 @@ export function miscActions(rt: ActionRuntime) {
       rt.inputs.drop(file);
     },
     sigemul: (f, a) => {
-      const sig = param(f, tmpl(a, "signal", "name", "text")).trim().toUpperCase().replace(
+      const sig = param(f, tmpl(a, "signal")).trim().toUpperCase().replace(
         /^SIG/,
         "",
       );

@@ -43,11 +43,11 @@ function shellCommand(f: ActionFrame, t: Template | undefined, quote: boolean): 
 
 /** Renders an exec-form command line: each word the loader split off is one argument. */
 function execCommand(f: ActionFrame, a: A): Command {
-  const words = (a.args ?? a.argv) as Template[] | undefined;
+  const words = a.args as Template[] | undefined;
   let argv: string[];
   if (Array.isArray(words)) argv = words.map((w) => param(f, w));
   else {
-    const t = tmpl(a, "cmdline", "command");
+    const t = tmpl(a, "cmdline");
     argv = t === undefined ? [] : param(f, t).split(/\s+/).filter((w) => w !== "");
   }
   return { argv, display: argv.join(" "), shell: false };
@@ -86,7 +86,7 @@ export function processActions(rt: ActionRuntime) {
 
   const pipe = (exec: boolean) => (f: ActionFrame, a: A) => {
     const text = param(f, a.text, f.list.desc);
-    const c = exec ? execCommand(f, a) : shellCommand(f, tmpl(a, "cmdline", "command"), false);
+    const c = exec ? execCommand(f, a) : shellCommand(f, tmpl(a, "cmdline"), false);
     log(f, 5, `Feeding event '${text}' to ${describe(c)}`);
     if (c.argv.length === 0) {
       rt.outputs.write("-", text + "\n");
@@ -97,7 +97,7 @@ export function processActions(rt: ActionRuntime) {
 
   const report = (exec: boolean) => (f: ActionFrame, a: A) => {
     const name = param(f, a.name);
-    const c = exec ? execCommand(f, a) : shellCommand(f, tmpl(a, "cmdline", "command"), false);
+    const c = exec ? execCommand(f, a) : shellCommand(f, tmpl(a, "cmdline"), false);
     const ctx = contextByName(f, name);
     if (ctx === undefined || ctx.events.length === 0) return;
     log(f, 5, `Reporting the event store of context '${name}' through ${describe(c)}`);
@@ -111,7 +111,7 @@ export function processActions(rt: ActionRuntime) {
 
   return {
     shellcmd: (f, a) => {
-      const c = shellCommand(f, tmpl(a, "cmdline", "command"), rt.quoting);
+      const c = shellCommand(f, tmpl(a, "cmdline"), rt.quoting);
       log(f, 5, `Executing ${describe(c)}`);
       run(f, c, "shellcmd");
     },
@@ -121,7 +121,7 @@ export function processActions(rt: ActionRuntime) {
       run(f, c, "cmdexec");
     },
     spawn: (f, a) => {
-      const c = shellCommand(f, tmpl(a, "cmdline", "command"), rt.quoting);
+      const c = shellCommand(f, tmpl(a, "cmdline"), rt.quoting);
       log(f, 5, `Spawning ${describe(c)}`);
       spawn(f, c, "spawn", undefined);
     },
@@ -132,7 +132,7 @@ export function processActions(rt: ActionRuntime) {
     },
     cspawn: (f, a) => {
       const ctx = param(f, a.name);
-      const c = shellCommand(f, tmpl(a, "cmdline", "command"), rt.quoting);
+      const c = shellCommand(f, tmpl(a, "cmdline"), rt.quoting);
       log(f, 5, `Spawning ${describe(c)} with context '${ctx}'`);
       spawn(f, c, "cspawn", ctx);
     },

@@ -23,6 +23,7 @@ import type {
 import {
   bindMatch,
   type BindSources,
+  isTemplate,
   parseTemplate,
   render,
   type Template,
@@ -555,11 +556,6 @@ export class Engine {
     }
     if (!ctx.deleted) this.contexts.remove(ctx);
   }
-}
-
-function isTemplate(v: unknown): v is Template {
-  return typeof v === "object" && v !== null && "parts" in v && "source" in v &&
-    "hasMatchVars" in v;
 }
 
 function bindActionValue(v: unknown, sources: BindSources): unknown {
