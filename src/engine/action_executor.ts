@@ -46,8 +46,6 @@ export type ActionHandlers = Record<ActionType, ActionHandler>;
 export interface ExecutorDeps {
   /** Output files. */
   outputs: OutputSink;
-  /** Command line options (permissions, quoting, ...). */
-  options: unknown;
 }
 
 /** Runs action lists against an engine. */
@@ -444,9 +442,6 @@ export function coreActions(x: ActionExecutor) {
     },
     free: (f, a) => {
       f.engine.variables.delete(varName(a.variable));
-    },
-    varset: (f, a) => {
-      f.engine.variables.set(varName(a.variable), "0");
     },
     if: (f, a) => {
       const v = f.engine.variables.get(varName(a.variable));

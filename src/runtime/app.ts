@@ -115,7 +115,7 @@ export async function runCorrelator(
       intcontexts,
       evstoresize: opts.evstoresize,
     });
-    const executor = new ActionExecutor({ outputs, options: opts });
+    const executor = new ActionExecutor({ outputs });
     actionRuntime.install(executor);
     actionRuntime.attach(e);
     e.actions = executor;
@@ -257,12 +257,4 @@ let yields = 0;
 function yieldToEventLoop(): Promise<void> {
   if ((++yields & 3) !== 0) return new Promise((r) => setImmediate(r));
   return new Promise((r) => setTimeout(r, 0));
-}
-
-/** Compiles JavaScript code of a PerlFunc pattern into a function. */
-export function compileFunction(code: string): (...args: unknown[]) => unknown {
-  // deno-lint-ignore no-eval
-  const fn = (0, eval)(`(${code})`);
-  if (typeof fn !== "function") throw new Error("code does not evaluate to a function");
-  return fn;
 }

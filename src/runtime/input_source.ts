@@ -1,6 +1,6 @@
 /**
  * What every kind of input source (regular file, standard input or a pipe,
- * later FIFOs and sockets) offers the InputManager, and the settings they
+ * FIFO, socket) offers the InputManager, and the settings they
  * share.
  *
  * @module

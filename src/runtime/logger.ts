@@ -21,31 +21,6 @@ export const LogLevel = {
   debug: 6,
 } as const;
 
-/** A logger writing "time: message" lines to standard error, up to `maxLevel`. */
-export class StderrLogger implements Logger {
-  /** Highest level that is written. */
-  maxLevel: number;
-  #enc = new TextEncoder();
-  /** Creates a logger that writes levels up to `maxLevel`. */
-  constructor(maxLevel = 6) {
-    this.maxLevel = maxLevel;
-  }
-  /** True when `level <= maxLevel`. */
-  enabled(level: number): boolean {
-    return level <= this.maxLevel;
-  }
-  /** Writes the message to standard error when `level <= maxLevel`. */
-  log(level: number, message: string): void {
-    if (level > this.maxLevel) return;
-    const line = `${new Date().toString().slice(4, 24)}: ${message}\n`;
-    try {
-      Deno.stderr.writeSync(this.#enc.encode(line));
-    } catch {
-      // standard error closed: nothing left to tell
-    }
-  }
-}
-
 /** A logger that keeps messages in memory, for tests. */
 export class MemoryLogger implements Logger {
   /** Logged messages with their levels, oldest first. */

@@ -26,7 +26,6 @@ import { Engine } from "../../src/engine/engine.ts";
 import { installOperations } from "../../src/engine/operations/mod.ts";
 import { operationStore } from "../../src/engine/operations/store.ts";
 import { loadRuleText } from "../../src/lang/rule_compiler.ts";
-import { defaultOptions } from "../../src/runtime/cli.ts";
 import { MemoryLogger } from "../../src/runtime/logger.ts";
 import { OutputManager } from "../../src/runtime/outputs.ts";
 
@@ -57,7 +56,6 @@ function address(i: number): string {
 }
 
 function buildEngine(clock: VirtualClock, logger: MemoryLogger): Engine {
-  const opts = defaultOptions();
   const outputs = new OutputManager("bytes", logger);
   const engine = new Engine({
     clock,
@@ -67,7 +65,7 @@ function buildEngine(clock: VirtualClock, logger: MemoryLogger): Engine {
     intcontexts: false,
     evstoresize: 0,
   });
-  const executor = new ActionExecutor({ outputs, options: opts });
+  const executor = new ActionExecutor({ outputs });
   engine.actions = executor;
   installOperations(engine, executor);
   const loaded = loadRuleText("bench.sec", RULES);

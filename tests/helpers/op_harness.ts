@@ -64,7 +64,7 @@ export class OpHarness {
       intcontexts: false,
       evstoresize: 0,
     });
-    const executor = new ActionExecutor({ outputs: this.outputs, options: opts });
+    const executor = new ActionExecutor({ outputs: this.outputs });
     this.runtime.install(executor);
     this.runtime.attach(this.engine);
     this.engine.actions = executor;
