@@ -25,10 +25,14 @@ const BREAK = 1;
 const CONTINUE = 2;
 
 /** Per-run state of an action list. */
-interface Frame {
+export interface Frame {
+  /** The engine the list runs in. */
   engine: Engine;
+  /** The bound list. */
   list: BoundActions;
+  /** Extra state (`_THIS`, operation data). */
   env: ActionEnv | undefined;
+  /** Looks up an action list variable. */
   lookup: (name: string) => string | undefined;
 }
 
@@ -50,6 +54,7 @@ export interface ExecutorDeps {
 
 /** Runs action lists against an engine. */
 export class ActionExecutor implements ActionRunner {
+  /** What the executor was created with. */
   readonly deps: ExecutorDeps;
   /** Handlers by action type: the core ones, then those {@link use} adds. */
   readonly handlers = new Map<ActionType, ActionHandler>();
@@ -198,8 +203,49 @@ function eventDelay(f: Frame, text: string): number | undefined {
   return undefined;
 }
 
+/** The action types of the core actions. */
+export type CoreActionType =
+  | "none"
+  | "logonly"
+  | "write"
+  | "writen"
+  | "owritecl"
+  | "closef"
+  | "create"
+  | "delete"
+  | "obsolete"
+  | "set"
+  | "alias"
+  | "unalias"
+  | "add"
+  | "prepend"
+  | "fill"
+  | "copy"
+  | "empty"
+  | "pop"
+  | "shift"
+  | "trim"
+  | "exists"
+  | "getsize"
+  | "getaliases"
+  | "getltime"
+  | "setltime"
+  | "getctime"
+  | "setctime"
+  | "event"
+  | "tevent"
+  | "cevent"
+  | "assign"
+  | "assignsq"
+  | "free"
+  | "if"
+  | "while"
+  | "break"
+  | "continue"
+  | "rewrite";
+
 /** The core actions (files, contexts, events, variables, control flow). */
-export function coreActions(x: ActionExecutor) {
+export function coreActions(x: ActionExecutor): Pick<ActionHandlers, CoreActionType> {
   const out = () => x.deps.outputs;
 
   // ------------------------------------------------------------ contexts
@@ -469,5 +515,5 @@ export function coreActions(x: ActionExecutor) {
       if (!/^\d+$/.test(lnum)) return; // SEC: must be an unsigned integer
       f.engine.rewriteBuffer(parseInt(lnum, 10), param(f, a.text, f.list.desc));
     },
-  } satisfies Partial<ActionHandlers>;
+  };
 }

@@ -26,7 +26,8 @@ import {
 import type { Template } from "../lang/template.ts";
 import { variableText } from "./variables.ts";
 
-type A = Record<string, unknown>;
+/** An action's parameters by name. */
+export type A = Record<string, unknown>;
 
 /** The parameter list of call/lcall: rendered words (split when the rule loaded, when it was). */
 export function paramList(f: ActionFrame, a: A): string[] {
@@ -71,8 +72,11 @@ function codeError(f: ActionFrame, what: string, e: unknown): void {
   f.engine.logger.log(2, `Error ${what}: ${msg}`);
 }
 
+/** The action types of the code actions. */
+export type CodeActionType = "eval" | "call" | "lcall";
+
 /** eval, call and lcall (each checks --allow-code first). */
-export function codeActions(rt: ActionRuntime) {
+export function codeActions(rt: ActionRuntime): Pick<ActionHandlers, CodeActionType> {
   const allowed = (f: ActionFrame, action: string) => {
     if (rt.permissions.code) return true;
     refuse(f, "code", `${action}: JavaScript code`);
@@ -144,5 +148,5 @@ export function codeActions(rt: ActionRuntime) {
       }
       store(f, name, result);
     },
-  } satisfies Partial<ActionHandlers>;
+  };
 }

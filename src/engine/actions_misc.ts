@@ -13,8 +13,11 @@ import { type ActionRuntime, permitted, tmpl } from "./action_deps.ts";
 /** The signals sigemul accepts. */
 export const EMULATED_SIGNALS: readonly string[] = ["HUP", "ABRT", "USR1", "USR2", "INT", "TERM"];
 
+/** The action types of varset, addinput, dropinput and sigemul. */
+export type MiscActionType = "varset" | "addinput" | "dropinput" | "sigemul";
+
 /** varset, addinput, dropinput and sigemul. */
-export function miscActions(rt: ActionRuntime) {
+export function miscActions(rt: ActionRuntime): Pick<ActionHandlers, MiscActionType> {
   return {
     varset: (f, a) => {
       const entry = param(f, tmpl(a, "entry"));
@@ -71,7 +74,7 @@ export function miscActions(rt: ActionRuntime) {
       }
       rt.signal(sig);
     },
-  } satisfies Partial<ActionHandlers>;
+  };
 }
 
 /** write, writen and owritecl of `core`, behind the --allow-write check. */

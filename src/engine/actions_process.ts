@@ -65,8 +65,21 @@ function allowed(f: ActionFrame, rt: ActionRuntime, c: Command, action: string):
   return permitted(f, rt.permissions, "run", `${action}: running`, c.argv[0]);
 }
 
+/** The action types of the process actions. */
+export type ProcessActionType =
+  | "shellcmd"
+  | "cmdexec"
+  | "spawn"
+  | "spawnexec"
+  | "cspawn"
+  | "cspawnexec"
+  | "pipe"
+  | "pipeexec"
+  | "report"
+  | "reportexec";
+
 /** The process actions (the --allow-run check is in `allowed`, called by each). */
-export function processActions(rt: ActionRuntime) {
+export function processActions(rt: ActionRuntime): Pick<ActionHandlers, ProcessActionType> {
   const log = (f: ActionFrame, level: number, msg: string) => f.engine.logger.log(level, msg);
 
   const run = (f: ActionFrame, c: Command, action: string) => {
@@ -146,5 +159,5 @@ export function processActions(rt: ActionRuntime) {
     pipeexec: pipe(true),
     report: report(false),
     reportexec: report(true),
-  } satisfies Partial<ActionHandlers>;
+  };
 }

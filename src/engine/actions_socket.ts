@@ -10,8 +10,19 @@ import type { ActionHandlers } from "./action_executor.ts";
 import { param } from "./action_executor.ts";
 import { type ActionRuntime, permitted } from "./action_deps.ts";
 
+/** The action types of the socket actions. */
+export type SocketActionType =
+  | "udgram"
+  | "closeudgr"
+  | "ustream"
+  | "closeustr"
+  | "udpsock"
+  | "closeudp"
+  | "tcpsock"
+  | "closetcp";
+
 /** The socket actions (each checks --allow-net for its target). */
-export function socketActions(rt: ActionRuntime) {
+export function socketActions(rt: ActionRuntime): Pick<ActionHandlers, SocketActionType> {
   const s = rt.sockets;
 
   return {
@@ -63,5 +74,5 @@ export function socketActions(rt: ActionRuntime) {
       f.engine.logger.log(6, `Closing socket for TCP peer '${peer}'`);
       s.closeTcp(peer);
     },
-  } satisfies Partial<ActionHandlers>;
+  };
 }

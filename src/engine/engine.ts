@@ -71,10 +71,12 @@ export type RuleProcessor = (engine: Engine, rule: Rule, ev: EventContext) => Co
 export class ProcessorTable extends Map<RuleType, RuleProcessor> {
   /** Bumped on each set and delete. */
   version = 0;
+  /** Sets the processor of `type` (bumps the version). */
   override set(type: RuleType, processor: RuleProcessor): this {
     this.version++;
     return super.set(type, processor);
   }
+  /** Removes the processor of `type` (bumps the version). */
   override delete(type: RuleType): boolean {
     this.version++;
     return super.delete(type);
@@ -137,8 +139,11 @@ export const INTERNAL_EVENT_CONTEXT = "_INTERNAL_EVENT";
 
 /** The correlation engine. */
 export class Engine {
+  /** The settings the engine was created with. */
   readonly options: EngineOptions;
+  /** The one clock. */
   readonly clock: Clock;
+  /** The log. */
   readonly logger: Logger;
   /** All contexts. */
   readonly contexts = new ContextStore();

@@ -211,7 +211,7 @@ interface WhileFields {
 const opt = <T>(v: T | undefined) => v;
 
 /** Per keyword: how its parameters are read (the source of {@link ActionType}). */
-const PARSERS = {
+export const PARSERS = {
   none: (p) => (p.end(), {}),
   logonly: (p) => ({ text: p.rest() }),
   write: (p) => ({ file: p.need("file name"), text: p.rest() }),
@@ -369,7 +369,7 @@ const PARSERS = {
 export type ActionType = keyof typeof PARSERS;
 
 /** The parameters the parser gives action `K` (absent ones are left out of the object). */
-type ParsedFields<K extends ActionType> = Omit<ReturnType<(typeof PARSERS)[K]>, "_end">;
+export type ParsedFields<K extends ActionType> = Omit<ReturnType<(typeof PARSERS)[K]>, "_end">;
 
 /** One parsed action of type `K`: its keyword and raw parameters. */
 export type ParsedActionOf<K extends ActionType> =

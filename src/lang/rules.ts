@@ -46,7 +46,7 @@ export type CompiledAction = {
 };
 
 /** A parameter's compiled form: strings become templates, nested lists compiled lists. */
-type CompiledValue<T> = T extends string ? Template
+export type CompiledValue<T> = T extends string ? Template
   : T extends ParsedActionList ? CompiledActionList
   : T extends readonly string[] ? Template[]
   : T;

@@ -45,6 +45,7 @@ export class ProcessActionRuntime implements ActionRuntime {
   readonly outputs: OutputManager;
   readonly quoting: boolean;
   readonly code = new CodeCache();
+  /** --childterm: children are terminated on shutdown and restarts. */
   readonly childterm: boolean;
   inputs?: DynamicInputs;
   signal?: (name: string) => void;

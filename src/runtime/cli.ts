@@ -129,6 +129,7 @@ export interface SecOptions {
 
 /** A bad command line (one line, SEC's/Getopt::Long's wording). */
 export class UsageError extends Error {
+  /** The error name. */
   override name = "UsageError";
 }
 

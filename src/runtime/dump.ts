@@ -47,18 +47,27 @@ export interface DumpInput {
 }
 
 /** A JSON-able value. */
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** The dump as a plain object (the --dumpfjson content). */
 export interface DumpData {
+  /** The program: version, options, start time. */
   program: Record<string, Json>;
+  /** Performance counters. */
   perf: Record<string, Json>;
+  /** Per rule file: load time and each rule's match counts. */
   rulestats: Record<string, { loadtime: number; stats: Record<string, Json>[] }>;
+  /** Inputs and their state. */
   inputs: Record<string, Record<string, Json>>;
+  /** Event correlation operations. */
   operations: Record<string, Record<string, Json>>;
+  /** Contexts. */
   contexts: Record<string, Json>[];
+  /** Child processes. */
   children: Record<string, Record<string, Json>>;
+  /** Action list variables. */
   variables: Record<string, string>;
+  /** Environment variables. */
   env: Record<string, string>;
 }
 

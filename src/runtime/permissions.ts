@@ -75,6 +75,7 @@ function realOrResolved(p: string): string {
 
 /** Answers "may the rules do this?" for the command-line grants. */
 export class Permissions implements PermissionPolicy {
+  /** The grants from the command line. */
   readonly grants: PermissionGrants;
   readonly #run: Set<string> | true;
   readonly #write: string[] | true;

@@ -69,6 +69,7 @@ export class PairOperation extends Operation {
     return false;
   }
 
+  /** The fields the dump shows for this operation. */
   override dumpFields(): Record<string, unknown> {
     return { pattern2: this.pattern2.source };
   }

@@ -16,7 +16,7 @@ import { type Scheduled, TimerHeap } from "../timer_heap.ts";
 /** One running event correlation operation. */
 export abstract class Operation implements Scheduled {
   /** Heap bookkeeping. */
-  heapTime = -1;
+  heapTime: number = -1;
   /** Creation sequence number (creation order where SEC's order is random). */
   seq = 0;
   /** Window start (whole seconds). */

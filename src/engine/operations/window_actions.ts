@@ -37,8 +37,11 @@ function find(engine: Engine, rule: Rule, offset: string, desc: string): Operati
   return operationStore(engine).get(target, desc, engine.now());
 }
 
+/** The action types of reset, getwpos and setwpos. */
+export type WindowActionType = "reset" | "getwpos" | "setwpos";
+
 /** reset, getwpos and setwpos. */
-export function windowActions() {
+export function windowActions(): Pick<ActionHandlers, WindowActionType> {
   return {
     reset: (f, a) => {
       const rule = f.list.rule;
@@ -76,5 +79,5 @@ export function windowActions() {
       op.dropBefore(time);
       operationStore(f.engine).schedule(op);
     },
-  } satisfies Partial<ActionHandlers>;
+  };
 }
