@@ -9,8 +9,7 @@
 import { decodeBytes, type TextMode } from "../lang/bytes.ts";
 import type { RuleFile } from "../lang/rules.ts";
 import { type LoadOptions, loadRuleText } from "../lang/rule_compiler.ts";
-import { installOperations } from "../engine/operations/mod.ts";
-import { ActionExecutor } from "../engine/action_executor.ts";
+import { createEngine } from "../engine/factory.ts";
 import { CachedClock, type Clock, SystemClock, VirtualClock } from "../engine/clock.ts";
 import { Engine } from "../engine/engine.ts";
 import type { SecOptions } from "./cli.ts";
@@ -107,20 +106,19 @@ export async function runCorrelator(
   /** A fresh engine for loaded rules (startup, full restart). */
   const buildEngine = (loaded: LoadedRules): Engine => {
     const bufsize = opts.bufsize > 0 ? opts.bufsize : loaded.maxLines;
-    const e = new Engine({
-      clock: engineClock,
-      logger,
-      jointbuf: opts.jointbuf ?? bufsize === 1,
-      bufsize,
-      intcontexts,
-      evstoresize: opts.evstoresize,
+    const e = createEngine({
+      options: {
+        clock: engineClock,
+        logger,
+        jointbuf: opts.jointbuf ?? bufsize === 1,
+        bufsize,
+        intcontexts,
+        evstoresize: opts.evstoresize,
+      },
+      outputs,
+      runtime: actionRuntime,
+      patternOptions: loadOptions,
     });
-    const executor = new ActionExecutor({ outputs });
-    actionRuntime.install(executor);
-    actionRuntime.attach(e);
-    e.actions = executor;
-    e.patternOptions = loadOptions;
-    installOperations(e, executor);
     e.setRules(loaded.files);
     return e;
   };

@@ -20,10 +20,9 @@
  *
  * @module
  */
-import { ActionExecutor } from "../../src/engine/action_executor.ts";
 import { VirtualClock } from "../../src/engine/clock.ts";
 import { Engine } from "../../src/engine/engine.ts";
-import { installOperations } from "../../src/engine/operations/mod.ts";
+import { createEngine } from "../../src/engine/factory.ts";
 import { operationStore } from "../../src/engine/operations/store.ts";
 import { loadRuleText } from "../../src/lang/rule_compiler.ts";
 import { MemoryLogger } from "../../src/runtime/logger.ts";
@@ -57,17 +56,10 @@ function address(i: number): string {
 
 function buildEngine(clock: VirtualClock, logger: MemoryLogger): Engine {
   const outputs = new OutputManager("bytes", logger);
-  const engine = new Engine({
-    clock,
-    logger,
-    jointbuf: true,
-    bufsize: 1,
-    intcontexts: false,
-    evstoresize: 0,
+  const engine = createEngine({
+    options: { clock, logger, jointbuf: true, bufsize: 1, intcontexts: false, evstoresize: 0 },
+    outputs,
   });
-  const executor = new ActionExecutor({ outputs });
-  engine.actions = executor;
-  installOperations(engine, executor);
   const loaded = loadRuleText("bench.sec", RULES);
   if (loaded.diagnostics.some((d) => d.ruleSkipped)) throw new Error("rule did not load");
   engine.setRules([loaded.file]);
