@@ -58,7 +58,7 @@ export interface ActionEnv {
   operation?: unknown;
 }
 
-/** Executes bound action lists (implemented by action_executor.ts). */
+/** Executes bound action lists (implemented by actions/executor.ts). */
 export interface ActionRunner {
   /** Runs the list. */
   run(engine: Engine, list: BoundActions, env?: ActionEnv): void;

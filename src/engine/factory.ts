@@ -8,7 +8,7 @@
  * @module
  */
 import type { PatternOptions } from "../lang/patterns.ts";
-import { ActionExecutor } from "./action_executor.ts";
+import { ActionExecutor } from "./actions/executor.ts";
 import { Engine, type EngineOptions } from "./engine.ts";
 import { installOperations } from "./operations/mod.ts";
 import type { OutputSink } from "./ports.ts";

@@ -11,11 +11,11 @@
  */
 import type { TextMode } from "../lang/bytes.ts";
 import type { LoadOptions } from "../lang/rule_compiler.ts";
-import type { ActionExecutor } from "../engine/action_executor.ts";
+import type { ActionExecutor } from "../engine/actions/executor.ts";
 import type { Engine } from "../engine/engine.ts";
-import type { ActionRuntime, DynamicInputs } from "../engine/action_deps.ts";
-import { allActionHandlers } from "../engine/action_table.ts";
-import { makeActionChecker } from "../engine/action_check.ts";
+import type { ActionRuntime, DynamicInputs } from "../engine/actions/deps.ts";
+import { allActionHandlers } from "../engine/actions/table.ts";
+import { makeActionChecker } from "../engine/actions/check.ts";
 import { CodeCache, compileRuleFunction } from "../engine/code.ts";
 import { ChildManager } from "./children.ts";
 import { SocketOutputs } from "./sockets_out.ts";

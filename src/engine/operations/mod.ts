@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { ActionExecutor } from "../action_executor.ts";
+import type { ActionExecutor } from "../actions/executor.ts";
 import { CORE_PROCESSORS, type Engine, type RuleProcessors } from "../engine.ts";
 import { nextCalendarTime, runCalendars } from "./calendar.ts";
 import {

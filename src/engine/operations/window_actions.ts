@@ -8,8 +8,8 @@
  *
  * @module
  */
-import type { ActionHandlers } from "../action_executor.ts";
-import { param, varName } from "../action_executor.ts";
+import type { ActionHandlers } from "../actions/executor.ts";
+import { param, varName } from "../actions/executor.ts";
 import type { Rule } from "../../lang/rules.ts";
 import type { Engine } from "../engine.ts";
 import { fileOf, type Operation, operationStore } from "./store.ts";

@@ -6,9 +6,9 @@
  *
  * @module
  */
-import type { ActionHandlers } from "./action_executor.ts";
-import { param } from "./action_executor.ts";
-import { type ActionRuntime, permitted } from "./action_deps.ts";
+import type { ActionHandlers } from "./executor.ts";
+import { param } from "./executor.ts";
+import { type ActionRuntime, permitted } from "./deps.ts";
 
 /** The action types of the socket actions. */
 export type SocketActionType =

@@ -10,17 +10,11 @@
  *
  * @module
  */
-import { render, type Template } from "../lang/template.ts";
-import type { ActionHandlers } from "./action_executor.ts";
-import { param } from "./action_executor.ts";
-import {
-  type ActionFrame,
-  type ActionRuntime,
-  contextByName,
-  permitted,
-  tmpl,
-} from "./action_deps.ts";
-import { commandArgv, shellQuote } from "../lang/command_line.ts";
+import { render, type Template } from "../../lang/template.ts";
+import type { ActionHandlers } from "./executor.ts";
+import { param } from "./executor.ts";
+import { type ActionFrame, type ActionRuntime, contextByName, permitted, tmpl } from "./deps.ts";
+import { commandArgv, shellQuote } from "../../lang/command_line.ts";
 
 type A = Record<string, unknown>;
 

@@ -6,9 +6,9 @@
  *
  * @module
  */
-import type { ActionHandler, ActionHandlers } from "./action_executor.ts";
-import { param, varName } from "./action_executor.ts";
-import { type ActionRuntime, permitted, tmpl } from "./action_deps.ts";
+import type { ActionHandler, ActionHandlers } from "./executor.ts";
+import { param, varName } from "./executor.ts";
+import { type ActionRuntime, permitted, tmpl } from "./deps.ts";
 
 /** The signals sigemul accepts. */
 export const EMULATED_SIGNALS: readonly string[] = ["HUP", "ABRT", "USR1", "USR2", "INT", "TERM"];

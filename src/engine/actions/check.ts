@@ -8,14 +8,14 @@
  *
  * @module
  */
-import { isTemplate, render } from "../lang/template.ts";
-import { tmpl } from "./action_deps.ts";
-import type { CheckedItem } from "../lang/rules.ts";
-import { deniedMessage, type PermissionPolicy } from "./ports.ts";
-import { commandArgv, needsShell } from "../lang/command_line.ts";
-import { type CodeCache, findPerl, perlHint } from "./code.ts";
-import { codeSource, isCacheCall } from "./actions_code.ts";
-import { operandSite } from "./context_code.ts";
+import { isTemplate, render } from "../../lang/template.ts";
+import { tmpl } from "./deps.ts";
+import type { CheckedItem } from "../../lang/rules.ts";
+import { deniedMessage, type PermissionPolicy } from "../ports.ts";
+import { commandArgv, needsShell } from "../../lang/command_line.ts";
+import { type CodeCache, findPerl, perlHint } from "../code.ts";
+import { codeSource, isCacheCall } from "./code.ts";
+import { operandSite } from "../context_code.ts";
 
 type A = Record<string, unknown>;
 

@@ -8,17 +8,17 @@
  *
  * @module
  */
-import { render, type Template } from "../lang/template.ts";
-import { contextByName } from "./action_deps.ts";
-import type { ActionType, CompiledAction, CompiledActionList } from "../lang/rules.ts";
-import type { OutputSink } from "./ports.ts";
-import type { Context } from "./contexts.ts";
-import type { ActionEnv, ActionRunner, BoundActions, Engine } from "./engine.ts";
-import { fixedVariable, perlLocaltime, timeVariable, variableText } from "./variables.ts";
-import { perlTrue } from "../lang/patterns.ts";
-import { traceBefore, traceEvents, tracesVariable, traceVarName } from "./action_trace.ts";
-import { PERL_TRIM } from "../lang/blanks.ts";
-import { perlSplitLines } from "./split_lines.ts";
+import { render, type Template } from "../../lang/template.ts";
+import { contextByName } from "./deps.ts";
+import type { ActionType, CompiledAction, CompiledActionList } from "../../lang/rules.ts";
+import type { OutputSink } from "../ports.ts";
+import type { Context } from "../contexts.ts";
+import type { ActionEnv, ActionRunner, BoundActions, Engine } from "../engine.ts";
+import { fixedVariable, perlLocaltime, timeVariable, variableText } from "../variables.ts";
+import { perlTrue } from "../../lang/patterns.ts";
+import { traceBefore, traceEvents, tracesVariable, traceVarName } from "./trace.ts";
+import { PERL_TRIM } from "../../lang/blanks.ts";
+import { perlSplitLines } from "../split_lines.ts";
 
 const NORMAL = 0;
 const BREAK = 1;
@@ -41,7 +41,7 @@ export type ActionHandler = (f: Frame, a: CompiledAction) => number | void;
 
 /**
  * A handler for every action type the parser produces (action_list.ts):
- * the complete table (action_table.ts) has this type, so a parsed action
+ * the complete table (table.ts) has this type, so a parsed action
  * without a handler is a compile error.
  */
 export type ActionHandlers = Record<ActionType, ActionHandler>;

@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { ActionHandler } from "./action_executor.ts";
-import type { Context } from "./contexts.ts";
+import type { ActionHandler } from "./executor.ts";
+import type { Context } from "../contexts.ts";
 import {
   deniedMessage,
   type OutputSink,
@@ -14,9 +14,9 @@ import {
   type PermissionPolicy,
   type ProcessRunner,
   type SocketSender,
-} from "./ports.ts";
-import type { CodeCache } from "./code.ts";
-import { isTemplate, type Template } from "../lang/template.ts";
+} from "../ports.ts";
+import type { CodeCache } from "../code.ts";
+import { isTemplate, type Template } from "../../lang/template.ts";
 
 /** The state an action runs with (the executor's frame). */
 export type ActionFrame = Parameters<ActionHandler>[0];

@@ -11,9 +11,9 @@
  *
  * @module
  */
-import type { ActionHandlers } from "./action_executor.ts";
-import { param, varName } from "./action_executor.ts";
-import { type ActionFrame, type ActionRuntime, refuse, tmpl } from "./action_deps.ts";
+import type { ActionHandlers } from "./executor.ts";
+import { param, varName } from "./executor.ts";
+import { type ActionFrame, type ActionRuntime, refuse, tmpl } from "./deps.ts";
 import {
   cacheEntryObject,
   type CodeSite,
@@ -22,9 +22,9 @@ import {
   resultValue,
   type RuleFunction,
   stripParens,
-} from "./code.ts";
-import type { Template } from "../lang/template.ts";
-import { variableText } from "./variables.ts";
+} from "../code.ts";
+import type { Template } from "../../lang/template.ts";
+import { variableText } from "../variables.ts";
 
 /** An action's parameters by name. */
 export type A = Record<string, unknown>;
