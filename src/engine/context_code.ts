@@ -16,14 +16,7 @@
  */
 import type { Engine } from "./engine.ts";
 import type { EventContext } from "./event.ts";
-import {
-  cacheEntryObject,
-  type CodeCache,
-  type CodeSite,
-  evalCode,
-  resultTruth,
-  stripParens,
-} from "./code.ts";
+import { cacheEntryObject, type CodeSite, evalCode, resultTruth, stripParens } from "./code.ts";
 
 /** A code operand as the context expression parser gives it. */
 export interface CodeOperand {
@@ -45,16 +38,6 @@ function words(params: string | readonly string[] | undefined): string[] {
   if (typeof params !== "string") return [...params];
   const t = stripParens(params);
   return t.split(/\s+/).filter((w) => w !== "");
-}
-
-/**
- * Compiles the function of a `->` or `:>` operand at load time (a no-op
- * for `=` operands, which are compiled when they run). Throws with a
- * message naming the problem (Perl code: the JavaScript form).
- */
-export function compileOperand(cache: CodeCache, operand: CodeOperand): void {
-  if (operand.op === "=") return;
-  cache.compile(operand.code, operandSite(operand.op));
 }
 
 /**
