@@ -5,13 +5,7 @@
  * ends children, Perl's shell-or-exec decision.
  */
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
-import {
-  type ChildExit,
-  ChildManager,
-  commandArgv,
-  needsShell,
-  shellQuote,
-} from "../src/runtime/children.ts";
+import { type ChildExit, ChildManager } from "../src/runtime/children.ts";
 import { MemoryLogger } from "../src/runtime/logger.ts";
 
 class Sink {
@@ -28,17 +22,6 @@ async function until(cond: () => boolean, ms = 5000): Promise<void> {
     await new Promise((r) => setTimeout(r, 10));
   }
 }
-
-Deno.test("commandArgv: shell only with Perl's metacharacters", () => {
-  assertEquals(commandArgv("/bin/echo a  b"), ["/bin/echo", "a", "b"]);
-  assertEquals(commandArgv("echo a; echo b"), ["/bin/sh", "-c", "echo a; echo b"]);
-  assertEquals(commandArgv("echo $HOME"), ["/bin/sh", "-c", "echo $HOME"]);
-  assertEquals(commandArgv("FOO=1 prog"), ["/bin/sh", "-c", "FOO=1 prog"]);
-  assertEquals(commandArgv("exec prog"), ["/bin/sh", "-c", "exec prog"]);
-  ok(!needsShell("exit 0"));
-  ok(needsShell("a > b"));
-  assertEquals(shellQuote("aa'bb"), "'aa'\\''bb'");
-});
 
 Deno.test("spawn: output lines become events in order, partial last line too, exit code logged", async () => {
   const log = new MemoryLogger();

@@ -5,7 +5,6 @@ import {
   parseCommandLine,
   parseCommandLineLenient,
   parseInputSpec,
-  resourceFileArguments,
   USAGE,
   UsageError,
   VERSION_TEXT,
@@ -305,15 +304,6 @@ Deno.test("sec-ts permissions and --ctlfifo", () => {
     "Option allow is ambiguous (allow-all, allow-code, allow-net, allow-run, allow-write)",
   );
   rejects(["--ctlfifo", ""], "'--ctlfifo' option requires a non-empty value");
-});
-
-Deno.test("resource file ($SECRC) lines", () => {
-  assertEquals(
-    resourceFileArguments(
-      "# comment\n--input=-\n\n  # indented comment\n--conf\n/etc/sec/test.conf\n--notail \n",
-    ),
-    ["--input=-", "--conf", "/etc/sec/test.conf", "--notail"],
-  );
 });
 
 Deno.test("usage and version texts", () => {

@@ -16,15 +16,7 @@
  */
 import type { Engine } from "./engine.ts";
 import type { EventContext } from "./event.ts";
-import {
-  cacheEntryObject,
-  type CodeCache,
-  type CodeSite,
-  evalCode,
-  resultTruth,
-  stripParens,
-} from "./code.ts";
-import type { Permissions } from "../runtime/permissions.ts";
+import { cacheEntryObject, type CodeSite, evalCode, resultTruth, stripParens } from "./code.ts";
 
 /** A code operand as the context expression parser gives it. */
 export interface CodeOperand {
@@ -49,16 +41,6 @@ function words(params: string | readonly string[] | undefined): string[] {
 }
 
 /**
- * Compiles the function of a `->` or `:>` operand at load time (a no-op
- * for `=` operands, which are compiled when they run). Throws with a
- * message naming the problem (Perl code: the JavaScript form).
- */
-export function compileOperand(cache: CodeCache, operand: CodeOperand): void {
-  if (operand.op === "=") return;
-  cache.compile(operand.code, operandSite(operand.op));
-}
-
-/**
  * Evaluates a code operand for the current event. `substitute` puts the
  * event's match variables into raw text.
  */
@@ -68,8 +50,8 @@ export function evalCodeOperand(
   substitute: (text: string) => string,
   ev: EventContext | undefined,
 ): boolean {
-  const perms = engine.services.get("permissions") as Permissions | undefined;
-  const cache = engine.services.get("code") as CodeCache | undefined;
+  const perms = engine.ports.permissions;
+  const cache = engine.code;
   if (cache === undefined || (perms !== undefined && !perms.code)) {
     engine.logger.log(3, `Code in a context expression needs --allow-code: evaluated as false`);
     return false;

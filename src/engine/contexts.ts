@@ -32,7 +32,7 @@ export class Context implements Scheduled {
   /** Creation sequence number (for creation-order listings). */
   readonly seq: number;
   /** Heap bookkeeping. */
-  heapTime = -1;
+  heapTime: number = -1;
 
   /** Creates a context. */
   constructor(name: string, created: number, lifetime: number, action: unknown, seq: number) {

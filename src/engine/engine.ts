@@ -9,7 +9,7 @@
  */
 import { evaluateContextExpr } from "../lang/context_expr.ts";
 import { type CodeOperand, evalCodeOperand } from "./context_code.ts";
-import type { MatchData, Pattern } from "../lang/patterns.ts";
+import type { MatchData, Pattern, PatternOptions } from "../lang/patterns.ts";
 import { LiteralScan } from "../lang/literal_filter.ts";
 import type {
   CompiledActionList,
@@ -23,11 +23,14 @@ import type {
 import {
   bindMatch,
   type BindSources,
+  isTemplate,
   parseTemplate,
   render,
   type Template,
 } from "../lang/template.ts";
-import type { Logger } from "../runtime/logger.ts";
+import type { EnginePorts, Logger } from "./ports.ts";
+import type { CodeCache } from "./code.ts";
+import type { OperationStore } from "./operations/store.ts";
 import type { Clock } from "./clock.ts";
 import { ContextStore } from "./contexts.ts";
 import { EventContext, setGramFilter, SYNTHETIC_SOURCE } from "./event.ts";
@@ -55,7 +58,7 @@ export interface ActionEnv {
   operation?: unknown;
 }
 
-/** Executes bound action lists (implemented by action_executor.ts). */
+/** Executes bound action lists (implemented by actions/executor.ts). */
 export interface ActionRunner {
   /** Runs the list. */
   run(engine: Engine, list: BoundActions, env?: ActionEnv): void;
@@ -68,15 +71,38 @@ export type RuleProcessor = (engine: Engine, rule: Rule, ev: EventContext) => Co
 export class ProcessorTable extends Map<RuleType, RuleProcessor> {
   /** Bumped on each set and delete. */
   version = 0;
+  /** Sets the processor of `type` (bumps the version). */
   override set(type: RuleType, processor: RuleProcessor): this {
     this.version++;
     return super.set(type, processor);
   }
+  /** Removes the processor of `type` (bumps the version). */
   override delete(type: RuleType): boolean {
     this.version++;
     return super.delete(type);
   }
+  /** Sets the processors of `table` (null: the type is not matched against events). */
+  setAll(table: Partial<RuleProcessors>): void {
+    for (const [type, p] of Object.entries(table) as [RuleType, RuleProcessor | null][]) {
+      if (p !== null) this.set(type, p);
+    }
+  }
 }
+
+/**
+ * A processor for every rule type (null: not matched against events:
+ * Calendar runs on the timer, Options only sets file options). The complete
+ * table (operations/mod.ts) has this type, so a rule type without one is a
+ * compile error.
+ */
+export type RuleProcessors = Record<RuleType, RuleProcessor | null>;
+
+/** The processors of the engine itself (the others are in operations/). */
+export const CORE_PROCESSORS: Pick<RuleProcessors, "Single" | "Suppress" | "Jump"> = {
+  Single: processSingle,
+  Suppress: processSuppress,
+  Jump: processJump,
+};
 
 /** Called on every timer tick with the current time (whole seconds). */
 export type TimerHook = (engine: Engine, now: number) => void;
@@ -113,8 +139,11 @@ export const INTERNAL_EVENT_CONTEXT = "_INTERNAL_EVENT";
 
 /** The correlation engine. */
 export class Engine {
+  /** The settings the engine was created with. */
   readonly options: EngineOptions;
+  /** The one clock. */
   readonly clock: Clock;
+  /** The log. */
   readonly logger: Logger;
   /** All contexts. */
   readonly contexts = new ContextStore();
@@ -137,8 +166,14 @@ export class Engine {
   readonly timerDue: ((engine: Engine, now: number) => number)[] = [];
   /** The action executor. */
   actions: ActionRunner | undefined;
-  /** Arbitrary per-subsystem state (operations, outputs, children). */
-  readonly services = new Map<string, unknown>();
+  /** The runtime's services (child processes, sockets, permissions), handed in by the runtime. */
+  ports: EnginePorts = {};
+  /** Functions compiled from rule code (undefined: code in context expressions is refused). */
+  code: CodeCache | undefined;
+  /** The options the rules were loaded with (pattern2 templates of the pair operations). */
+  patternOptions: PatternOptions = {};
+  /** The operations in progress (operations/store.ts, created on first use). */
+  operations: OperationStore | undefined;
 
   /** The event being processed, if any. */
   currentEvent: EventContext | undefined;
@@ -162,9 +197,7 @@ export class Engine {
     this.contexts.maxEvents = options.evstoresize;
     this.#jointBuffer = new InputBuffer(options.bufsize, true);
     this.#syntheticBuffer = options.jointbuf ? this.#jointBuffer : new InputBuffer(options.bufsize);
-    this.processors.set("Single", processSingle);
-    this.processors.set("Suppress", processSuppress);
-    this.processors.set("Jump", processJump);
+    this.processors.setAll(CORE_PROCESSORS);
   }
 
   /**
@@ -528,11 +561,6 @@ export class Engine {
     }
     if (!ctx.deleted) this.contexts.remove(ctx);
   }
-}
-
-function isTemplate(v: unknown): v is Template {
-  return typeof v === "object" && v !== null && "parts" in v && "source" in v &&
-    "hasMatchVars" in v;
 }
 
 function bindActionValue(v: unknown, sources: BindSources): unknown {

@@ -12,6 +12,7 @@ import { perlSplitLines } from "./split_lines.ts";
 
 /** A fixed-size ring of the most recent lines and their source names. */
 export class InputBuffer {
+  /** Capacity in lines. */
   readonly size: number;
   #lines: string[];
   #sources: string[];

@@ -11,8 +11,8 @@
  * @module
  */
 import type { Engine } from "./engine.ts";
-import { type ChildManager, commandArgv } from "../runtime/children.ts";
-import { deniedMessage, type Permissions } from "../runtime/permissions.ts";
+import { commandArgv } from "../lang/command_line.ts";
+import { deniedMessage } from "./ports.ts";
 
 /** The script to run. */
 export interface ScriptSpec {
@@ -34,8 +34,8 @@ export function startScript(
   spec: ScriptSpec,
   onExit: (code: number) => void,
 ): number | undefined {
-  const children = engine.services.get("children") as ChildManager | undefined;
-  const perms = engine.services.get("permissions") as Permissions | undefined;
+  const children = engine.ports.children;
+  const perms = engine.ports.permissions;
   const argv = spec.shell === false
     ? (spec.argv ?? (spec.cmdline ?? "").split(/\s+/).filter((w) => w !== ""))
     : commandArgv(spec.cmdline ?? spec.argv?.join(" ") ?? "");

@@ -27,14 +27,6 @@
 
 import { PERL_TRIM } from "./blanks.ts";
 
-/** One parsed action: its type and raw parameters. */
-export interface ParsedAction {
-  /** Action keyword in lower case. */
-  readonly type: string;
-  /** Parameters (strings, string arrays, nested action lists). */
-  readonly [key: string]: unknown;
-}
-
 /** An action list that cannot be parsed; the message says why. */
 export class ActionListError extends Error {}
 
@@ -179,7 +171,7 @@ function closingParen(s: string): number {
 }
 
 /** A nested action list parameter (create, set). */
-function nestedList(raw: string): ParsedAction[] {
+function nestedList(raw: string): ParsedActionList {
   const t = raw.replace(PERL_TRIM, "");
   if (t.startsWith("(") && closingParen(t) === t.length - 1) {
     const inner = t.slice(1, -1);
@@ -194,12 +186,32 @@ function words(s: string | undefined): string[] {
   return s.split(/[ \t\n\v\f\r]+/).filter((w) => w !== "");
 }
 
-type Parser = (p: Params) => Record<string, unknown>;
+type Parser = (p: Params) => object;
+
+/** create and set: a context, its lifetime and the action list run when it expires. */
+interface ContextListFields {
+  readonly name: string | undefined;
+  readonly lifetime: string | undefined;
+  readonly actions: ParsedActionList | undefined;
+}
+
+/** if: the variable tested and the two lists. */
+interface IfFields {
+  readonly variable: string;
+  readonly then: ParsedActionList;
+  readonly else: ParsedActionList;
+}
+
+/** while: the variable tested and the loop body. */
+interface WhileFields {
+  readonly variable: string;
+  readonly body: ParsedActionList;
+}
 
 const opt = <T>(v: T | undefined) => v;
 
-/** Per keyword: how its parameters are read. */
-const PARSERS: Record<string, Parser> = {
+/** Per keyword: how its parameters are read (the source of {@link ActionType}). */
+export const PARSERS = {
   none: (p) => (p.end(), {}),
   logonly: (p) => ({ text: p.rest() }),
   write: (p) => ({ file: p.need("file name"), text: p.rest() }),
@@ -231,7 +243,7 @@ const PARSERS: Record<string, Parser> = {
     const { text, rest } = quoted(p);
     return { text, args: words(rest) };
   },
-  create: (p) => {
+  create: (p): ContextListFields => {
     const name = p.word();
     const lifetime = p.word();
     const raw = p.restRaw();
@@ -239,7 +251,7 @@ const PARSERS: Record<string, Parser> = {
   },
   delete: (p) => ({ name: opt(p.word()), _end: p.end() }),
   obsolete: (p) => ({ name: opt(p.word()), _end: p.end() }),
-  set: (p) => {
+  set: (p): ContextListFields => {
     const name = p.need("context name");
     const lifetime = p.need("lifetime");
     const raw = p.restRaw();
@@ -316,7 +328,7 @@ const PARSERS: Record<string, Parser> = {
   dropinput: (p) => ({ file: p.need("file name"), _end: p.end() }),
   sigemul: (p) => ({ signal: p.need("signal"), _end: p.end() }),
   varset: (p) => ({ variable: p.variable(), entry: p.need("entry name"), _end: p.end() }),
-  if: (p) => {
+  if: (p): IfFields => {
     const variable = p.variable();
     const then = p.group();
     if (then === undefined) throw new ActionListError("if: action list in parentheses expected");
@@ -340,7 +352,7 @@ const PARSERS: Record<string, Parser> = {
     }
     return { variable, then: thenList, else: elseList };
   },
-  while: (p) => {
+  while: (p): WhileFields => {
     const variable = p.variable();
     const body = p.group();
     if (body === undefined) throw new ActionListError("while: action list in parentheses expected");
@@ -351,7 +363,39 @@ const PARSERS: Record<string, Parser> = {
   },
   break: (p) => (p.end(), {}),
   continue: (p) => (p.end(), {}),
-};
+} satisfies Record<string, Parser>;
+
+/** Every action keyword (lower case): the keys of the parser table. */
+export type ActionType = keyof typeof PARSERS;
+
+/** The parameters the parser gives action `K` (absent ones are left out of the object). */
+export type ParsedFields<K extends ActionType> = Omit<ReturnType<(typeof PARSERS)[K]>, "_end">;
+
+/** One parsed action of type `K`: its keyword and raw parameters. */
+export type ParsedActionOf<K extends ActionType> =
+  & { readonly type: K }
+  & { readonly [F in keyof ParsedFields<K>]: ParsedFields<K>[F] };
+
+/** One parsed action: a union discriminated by `type`, one member per keyword. */
+export type ParsedAction = { [K in ActionType]: ParsedActionOf<K> }[ActionType];
+
+/**
+ * A parsed action list (an interface, so that the parser table, whose
+ * nested lists have this type, and {@link ParsedAction} may refer to each other).
+ */
+export interface ParsedActionList {
+  /** Number of actions. */
+  readonly length: number;
+  /** The action at an index. */
+  readonly [index: number]: ParsedAction;
+  /** The actions in order. */
+  [Symbol.iterator](): IterableIterator<ParsedAction>;
+}
+
+/** True when `type` is an action keyword. */
+export function isActionType(type: string): type is ActionType {
+  return Object.hasOwn(PARSERS, type);
+}
 
 function varThenName(p: Params): Record<string, unknown> {
   return { variable: p.variable(), name: p.need("context name"), _end: p.end() };
@@ -402,12 +446,12 @@ function parseAction(text: string): ParsedAction {
   if (text === "") throw new ActionListError("invalid action ''");
   const m = /^([^ \t\n\v\f\r]+)[ \t\n\v\f\r]*([^]*)$/.exec(text)!;
   const type = m[1].toLowerCase();
-  const parser = PARSERS[type];
-  if (parser === undefined) throw new ActionListError(`invalid action '${text}'`);
+  if (!isActionType(type)) throw new ActionListError(`invalid action '${text}'`);
+  const parser: Parser = PARSERS[type];
   const fields = parser(new Params(type, m[2]));
   const out: Record<string, unknown> = { type };
   for (const [k, v] of Object.entries(fields)) {
     if (v !== undefined && k !== "_end") out[k] = v;
   }
-  return out as ParsedAction;
+  return out as unknown as ParsedAction;
 }

@@ -30,8 +30,3 @@ export function encodeString(text: string, mode: TextMode = "bytes"): Uint8Array
 }
 
 const UTF8 = new TextEncoder();
-
-/** Converts a byte string (latin1) to a normal JS string by decoding UTF-8, for display. */
-export function byteStringToDisplay(text: string): string {
-  return Buffer.from(text, "latin1").toString("utf8");
-}

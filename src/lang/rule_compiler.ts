@@ -19,7 +19,7 @@ import {
   type VarMap,
 } from "./patterns.ts";
 import type {
-  CompiledAction,
+  CheckedItem,
   CompiledActionList,
   CompiledContext,
   Continue,
@@ -60,7 +60,7 @@ export interface LoadOptions extends PatternOptions {
    * Called for each compiled action to check it is allowed (permissions);
    * returns an error message to reject the rule, or undefined.
    */
-  checkAction?: (action: CompiledAction) => string | undefined;
+  checkAction?: (action: CheckedItem) => string | undefined;
 }
 
 /** The result of loading one configuration file. */

@@ -7,6 +7,9 @@
  */
 import type { Pattern, VarMap } from "./patterns.ts";
 import type { Template } from "./template.ts";
+import type { ActionType, ParsedActionList, ParsedActionOf } from "./action_list.ts";
+
+export type { ActionType } from "./action_list.ts";
 
 /** The rule types of SEC 2.9.4. */
 export type RuleType =
@@ -35,7 +38,38 @@ export type Continue =
  * A compiled action: the parsed action with its string parameters turned
  * into templates (nested action lists compiled the same way).
  */
-export type CompiledAction = { readonly type: string; readonly [key: string]: unknown };
+export type CompiledAction = {
+  /** The action keyword. */
+  readonly type: ActionType;
+  /** Parameters: templates, template lists, nested compiled lists (see {@link CompiledActionOf}). */
+  readonly [key: string]: unknown;
+};
+
+/** A parameter's compiled form: strings become templates, nested lists compiled lists. */
+export type CompiledValue<T> = T extends string ? Template
+  : T extends ParsedActionList ? CompiledActionList
+  : T extends readonly string[] ? Template[]
+  : T;
+
+/** The compiled action of type `K` (derived from the parser table in action_list.ts). */
+export type CompiledActionOf<K extends ActionType> = {
+  readonly [F in keyof ParsedActionOf<K>]: F extends "type" ? K
+    : CompiledValue<ParsedActionOf<K>[F]>;
+};
+
+/**
+ * What the rule loader's `checkAction` hook is asked about: an action, the
+ * script of a SingleWithScript rule, or a code operand of a context expression.
+ */
+export type CheckedItem =
+  | CompiledAction
+  | { readonly type: "script"; readonly cmdline: Template; readonly shell: boolean }
+  | {
+    readonly type: "context-code";
+    readonly op: string;
+    readonly params: unknown;
+    readonly code: string;
+  };
 
 /** A compiled action list. */
 export type CompiledActionList = readonly CompiledAction[];

@@ -415,6 +415,12 @@ export function render(t: Template, lookup?: (name: string) => string | undefine
   return s;
 }
 
+/** True when `v` is a template (a compiled action parameter). */
+export function isTemplate(v: unknown): v is Template {
+  return typeof v === "object" && v !== null && "parts" in v && "source" in v &&
+    "hasMatchVars" in v;
+}
+
 /** A template of literal text. */
 export function literalTemplate(text: string): Template {
   return {

@@ -11,14 +11,11 @@
  */
 import type { TextMode } from "../lang/bytes.ts";
 import type { LoadOptions } from "../lang/rule_compiler.ts";
-import type { ActionExecutor } from "../engine/action_executor.ts";
+import type { ActionExecutor } from "../engine/actions/executor.ts";
 import type { Engine } from "../engine/engine.ts";
-import type { ActionRuntime, DynamicInputs } from "../engine/action_deps.ts";
-import { installProcessActions } from "../engine/actions_process.ts";
-import { installSocketActions } from "../engine/actions_socket.ts";
-import { installCodeActions } from "../engine/actions_code.ts";
-import { installMiscActions } from "../engine/actions_misc.ts";
-import { makeActionChecker } from "../engine/action_check.ts";
+import type { ActionRuntime, DynamicInputs } from "../engine/actions/deps.ts";
+import { allActionHandlers } from "../engine/actions/table.ts";
+import { makeActionChecker } from "../engine/actions/check.ts";
 import { CodeCache, compileRuleFunction } from "../engine/code.ts";
 import { ChildManager } from "./children.ts";
 import { SocketOutputs } from "./sockets_out.ts";
@@ -48,6 +45,7 @@ export class ProcessActionRuntime implements ActionRuntime {
   readonly outputs: OutputManager;
   readonly quoting: boolean;
   readonly code = new CodeCache();
+  /** --childterm: children are terminated on shutdown and restarts. */
   readonly childterm: boolean;
   inputs?: DynamicInputs;
   signal?: (name: string) => void;
@@ -98,10 +96,7 @@ export class ProcessActionRuntime implements ActionRuntime {
 
   /** Installs every action handler of this runtime into `x`. */
   install(x: ActionExecutor): void {
-    installProcessActions(x, this);
-    installSocketActions(x, this);
-    installCodeActions(x, this);
-    installMiscActions(x, this);
+    x.use(allActionHandlers(x, this));
   }
 
   /** Lets addinput/dropinput add and drop files of `inputs` (only files added that way can be dropped). */
@@ -131,12 +126,14 @@ export class ProcessActionRuntime implements ActionRuntime {
     };
   }
 
-  /** Sets up an engine: the children service (terminateAll on restarts). */
+  /** Hands an engine its ports: children, sockets, permissions, and the code cache. */
   attach(engine: Engine): void {
-    engine.services.set("children", this.children);
-    engine.services.set("sockets", this.sockets);
-    engine.services.set("permissions", this.permissions);
-    engine.services.set("code", this.code);
+    engine.ports = {
+      children: this.children,
+      sockets: this.sockets,
+      permissions: this.permissions,
+    };
+    engine.code = this.code;
   }
 
   /** Hands child output and exits to the engine (main loop, between events). */

@@ -9,8 +9,7 @@
 import { decodeBytes, type TextMode } from "../lang/bytes.ts";
 import type { RuleFile } from "../lang/rules.ts";
 import { type LoadOptions, loadRuleText } from "../lang/rule_compiler.ts";
-import { installOperations } from "../engine/operations/mod.ts";
-import { ActionExecutor } from "../engine/action_executor.ts";
+import { createEngine } from "../engine/factory.ts";
 import { CachedClock, type Clock, SystemClock, VirtualClock } from "../engine/clock.ts";
 import { Engine } from "../engine/engine.ts";
 import type { SecOptions } from "./cli.ts";
@@ -107,21 +106,19 @@ export async function runCorrelator(
   /** A fresh engine for loaded rules (startup, full restart). */
   const buildEngine = (loaded: LoadedRules): Engine => {
     const bufsize = opts.bufsize > 0 ? opts.bufsize : loaded.maxLines;
-    const e = new Engine({
-      clock: engineClock,
-      logger,
-      jointbuf: opts.jointbuf ?? bufsize === 1,
-      bufsize,
-      intcontexts,
-      evstoresize: opts.evstoresize,
+    const e = createEngine({
+      options: {
+        clock: engineClock,
+        logger,
+        jointbuf: opts.jointbuf ?? bufsize === 1,
+        bufsize,
+        intcontexts,
+        evstoresize: opts.evstoresize,
+      },
+      outputs,
+      runtime: actionRuntime,
+      patternOptions: loadOptions,
     });
-    e.services.set("outputs", outputs);
-    const executor = new ActionExecutor({ outputs, options: opts });
-    actionRuntime.install(executor);
-    actionRuntime.attach(e);
-    e.actions = executor;
-    e.services.set("patternOptions", loadOptions);
-    installOperations(e, executor);
     e.setRules(loaded.files);
     return e;
   };
@@ -258,12 +255,4 @@ let yields = 0;
 function yieldToEventLoop(): Promise<void> {
   if ((++yields & 3) !== 0) return new Promise((r) => setImmediate(r));
   return new Promise((r) => setTimeout(r, 0));
-}
-
-/** Compiles JavaScript code of a PerlFunc pattern into a function. */
-export function compileFunction(code: string): (...args: unknown[]) => unknown {
-  // deno-lint-ignore no-eval
-  const fn = (0, eval)(`(${code})`);
-  if (typeof fn !== "function") throw new Error("code does not evaluate to a function");
-  return fn;
 }

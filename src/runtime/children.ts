@@ -15,43 +15,15 @@
  *
  * A command line is run the way Perl's exec() runs one string: through
  * `/bin/sh -c` when it holds shell metacharacters, otherwise split at
- * whitespace and executed directly ({@link commandArgv}).
+ * whitespace and executed directly (`commandArgv` in lang/command_line.ts).
  *
  * @module
  */
 import { decodeBytes, encodeString, type TextMode } from "../lang/bytes.ts";
 import type { Logger } from "./logger.ts";
+import type { ChildExit, ChildSpec, Dumpable, ProcessRunner } from "../engine/ports.ts";
 
-/** How a child ended. */
-export interface ChildExit {
-  /** Process id (0 when the program could not be started). */
-  pid: number;
-  /** Exit code (128 + signal number when killed by a signal, 1 when it could not start). */
-  code: number;
-  /** The terminating signal, if any. */
-  signal: string | null;
-}
-
-/** What to run. */
-export interface ChildSpec {
-  /** Program and arguments. */
-  argv: string[];
-  /** The command line as shown in log messages. */
-  display: string;
-  /** Data for standard input (a string in the text mode), which is then closed; none: /dev/null. */
-  stdin?: string;
-  /**
-   * "inherit": standard output is the correlator's; "events": each line
-   * becomes a synthetic event (spawn); "ignore": discarded.
-   */
-  output?: "inherit" | "events" | "ignore";
-  /** Internal context for the synthetic events (cspawn); default _INTERNAL_EVENT. */
-  context?: string;
-  /** Called from {@link ChildManager.deliver} once the child has ended. */
-  onExit?: (exit: ChildExit) => void;
-  /** Called as soon as the child has ended (outside the main loop's control). */
-  onExitNow?: (exit: ChildExit) => void;
-}
+export type { ChildExit, ChildSpec } from "../engine/ports.ts";
 
 /** A synthetic event received from a child. */
 export interface ChildEvent {
@@ -73,31 +45,8 @@ type Pending =
   | { kind: "event"; event: ChildEvent }
   | { kind: "exit"; exit: ChildExit; cb: (exit: ChildExit) => void };
 
-/** Perl's shell metacharacters: a command line holding one is run through /bin/sh. */
-const SHELL_META = /[$&*(){}[\]'";\\|?<>~`\n]/;
-
-/** True when Perl's exec() would hand `cmd` to the shell. */
-export function needsShell(cmd: string): boolean {
-  const s = cmd.replace(/^\s+/, "");
-  if (/^\.\s/.test(s) || /^exec\s/.test(s) || /^[A-Za-z0-9_]*=/.test(s)) return true;
-  // a single trailing newline is dropped, not a metacharacter
-  const body = s.endsWith("\n") && !s.slice(0, -1).includes("\n") ? s.slice(0, -1) : s;
-  return SHELL_META.test(body);
-}
-
-/** The argv for a command line: `/bin/sh -c cmd` when it needs the shell, else its words. */
-export function commandArgv(cmd: string): string[] {
-  if (needsShell(cmd)) return ["/bin/sh", "-c", cmd];
-  return cmd.split(/[ \t\n\r\f]+/).filter((w) => w !== "");
-}
-
-/** Quotes `s` for the shell with single quotes ('aa'\''bb'), as --quoting and assignsq do. */
-export function shellQuote(s: string): string {
-  return "'" + s.replaceAll("'", "'\\''") + "'";
-}
-
 /** Runs and tracks child processes. */
-export class ChildManager {
+export class ChildManager implements ProcessRunner, Dumpable {
   readonly #logger: Logger;
   readonly #mode: TextMode;
   readonly #children = new Map<number, { child: Deno.ChildProcess; display: string }>();

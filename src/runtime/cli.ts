@@ -129,6 +129,7 @@ export interface SecOptions {
 
 /** A bad command line (one line, SEC's/Getopt::Long's wording). */
 export class UsageError extends Error {
+  /** The error name. */
   override name = "UsageError";
 }
 
@@ -370,15 +371,6 @@ export function parseCommandLine(args: string[]): SecOptions {
   return options;
 }
 
-/**
- * Arguments from SEC's resource file (the file named by $SECRC): one
- * argument a line, surrounding whitespace removed, empty lines and lines
- * starting with `#` skipped. SEC appends them to its command line.
- */
-export function resourceFileArguments(text: string): string[] {
-  return text.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
-}
-
 /** The --help text. */
 export const USAGE: string = `Usage: sec-ts [options]
 
@@ -425,7 +417,7 @@ sec-ts options:
   --allow-run[=<program>,...] ...   allow running programs (all when no list)
   --allow-write[=<path>,...] ...    allow writing files (all when no list)
   --allow-net[=<host:port>,...] ... allow network connections (all when no list)
-  --allow-code                      allow Perl code features
+  --allow-code                      allow JavaScript in rules
   --allow-all                       all of the above
   --ctlfifo=<path>                  control FIFO
   --event-time=<format>             drive the clock by the lines' timestamps, not the wall

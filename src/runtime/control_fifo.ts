@@ -63,6 +63,7 @@ export async function makeFifo(path: string): Promise<boolean> {
 
 /** A running control FIFO. */
 export class ControlFifo {
+  /** Path of the FIFO. */
   readonly path: string;
   #queue: ControlQueue;
   #logger: Logger;

@@ -13,7 +13,7 @@
  * ".<seconds since the epoch>" to the name. It is created with mode 0600.
  *
  * Operations and child processes belong to other modules; they are read
- * from `engine.services` ("operations", "children") when present: a service
+ * from `engine.operations` and `engine.ports.children` when present: one
  * with a `dumpEntries()` method returning plain objects (with `key`) is used
  * as is; a Map, a service with `entries()`, or one holding a public Map is
  * listed by key with the plain fields of its values; a service with a `pids`
@@ -30,7 +30,7 @@ import { SEC_TS_VERSION } from "./cli.ts";
 
 /** What a dump is made from. */
 export interface DumpInput {
-  /** The engine (rules, contexts, variables, services). */
+  /** The engine (rules, contexts, variables, operations, children). */
   engine: Engine;
   /** Input states, in reading order. */
   inputs: SourceInfo[];
@@ -47,18 +47,27 @@ export interface DumpInput {
 }
 
 /** A JSON-able value. */
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** The dump as a plain object (the --dumpfjson content). */
 export interface DumpData {
+  /** The program: version, options, start time. */
   program: Record<string, Json>;
+  /** Performance counters. */
   perf: Record<string, Json>;
+  /** Per rule file: load time and each rule's match counts. */
   rulestats: Record<string, { loadtime: number; stats: Record<string, Json>[] }>;
+  /** Inputs and their state. */
   inputs: Record<string, Record<string, Json>>;
+  /** Event correlation operations. */
   operations: Record<string, Record<string, Json>>;
+  /** Contexts. */
   contexts: Record<string, Json>[];
+  /** Child processes. */
   children: Record<string, Record<string, Json>>;
+  /** Action list variables. */
   variables: Record<string, string>;
+  /** Environment variables. */
   env: Record<string, string>;
 }
 
@@ -235,9 +244,9 @@ export function collectDump(d: DumpInput): DumpData {
     },
     rulestats: ruleStats(files, d),
     inputs: inputData(d.inputs),
-    operations: serviceEntries(e.services.get("operations")),
+    operations: serviceEntries(e.operations),
     contexts,
-    children: serviceEntries(e.services.get("children")),
+    children: serviceEntries(e.ports.children),
     variables,
     env,
   };

@@ -65,7 +65,7 @@ export class FileSource implements InputSource {
   /** Internal context of its lines, if any. */
   readonly context: string | undefined;
   /** performance.now() of the last read that brought data. */
-  lastDataMs = performance.now();
+  lastDataMs: number = performance.now();
   /** No data for --input-timeout seconds (managed by InputManager). */
   timedOut = false;
   #env: SourceEnv;

@@ -64,7 +64,7 @@ export class SocketSource implements InputSource {
   /** Internal context of its lines, if any. */
   readonly context: string | undefined;
   /** performance.now() of the last data received. */
-  lastDataMs = performance.now();
+  lastDataMs: number = performance.now();
   /** No data for --input-timeout seconds (managed by InputManager). */
   timedOut = false;
   /** Lines handed out. */

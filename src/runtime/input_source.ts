@@ -1,6 +1,6 @@
 /**
  * What every kind of input source (regular file, standard input or a pipe,
- * later FIFOs and sockets) offers the InputManager, and the settings they
+ * FIFO, socket) offers the InputManager, and the settings they
  * share.
  *
  * @module
@@ -55,8 +55,11 @@ export interface SourceInfo {
   bytes?: number;
   /** Files: read position, size, device and i-node. */
   offset?: number;
+  /** Size in bytes. */
   size?: number;
+  /** Device number. */
   dev?: number;
+  /** Inode number. */
   inode?: number;
   /** Files: times the file was found rotated or truncated. */
   rotations?: number;

@@ -162,10 +162,10 @@ export class Lifecycle {
   async restart(): Promise<void> {
     const d = this.#d;
     this.#internal("SEC_PRE_RESTART");
-    if (d.opts.childterm) callService(this.engine, "children", "terminateAll");
+    if (d.opts.childterm) this.engine.ports.children?.terminateAll();
     d.outputs.flush();
     d.outputs.closeAll();
-    callService(this.engine, "sockets", "closeAll"); // socket actions reopen on demand
+    this.engine.ports.sockets?.closeAll(); // socket actions reopen on demand
     await d.logger.reopen?.();
     const rules = d.loadFiles(expandConf(d.opts));
     this.engine = d.buildEngine(rules);
@@ -183,7 +183,7 @@ export class Lifecycle {
     this.#internal("SEC_PRE_SOFTRESTART");
     d.outputs.flush();
     d.outputs.closeAll();
-    callService(this.engine, "sockets", "closeAll"); // socket actions reopen on demand
+    this.engine.ports.sockets?.closeAll(); // socket actions reopen on demand
     await d.logger.reopen?.();
     const names = expandConf(d.opts);
     const toLoad = names.filter((n) => {
@@ -208,7 +208,7 @@ export class Lifecycle {
     }
     for (const [n, prev] of this.#files) {
       if (next.get(n)?.file !== prev.file) {
-        const ended = callService(this.engine, "operations", "terminateFile", n);
+        const ended = this.engine.operations?.terminateFile(n);
         d.logger.log(
           LogLevel.debug,
           `Rules from ${n} replaced or removed` +
@@ -240,7 +240,7 @@ export class Lifecycle {
     await this.#d.logger.reopen?.();
     this.#d.outputs.flush();
     this.#d.outputs.closeAll();
-    callService(this.engine, "sockets", "closeAll");
+    this.engine.ports.sockets?.closeAll();
     this.#internal("SEC_LOGROTATE");
   }
 
@@ -322,11 +322,4 @@ export class Lifecycle {
       this.#files.set(f.name, { file: f, mtime: mtimeOf(f.name), loadTime: now });
     }
   }
-}
-
-/** Calls `engine.services.get(service)[method](...args)` if it exists; its result, or undefined. */
-function callService(engine: Engine, service: string, method: string, ...args: unknown[]): unknown {
-  const s = engine.services.get(service) as Record<string, unknown> | undefined;
-  const f = s?.[method];
-  return typeof f === "function" ? f.apply(s, args) : undefined;
 }

@@ -7,6 +7,9 @@
  *
  * @module
  */
+import type { Logger } from "../engine/ports.ts";
+
+export type { Logger } from "../engine/ports.ts";
 
 /** SEC's log levels (the value of --debug selects the highest one logged). */
 export const LogLevel = {
@@ -17,39 +20,6 @@ export const LogLevel = {
   info: 5,
   debug: 6,
 } as const;
-
-/** A destination for log messages. */
-export interface Logger {
-  /** Logs `message` at `level` (1 = critical ... 6 = debug) if the level is enabled. */
-  log(level: number, message: string): void;
-  /** True when a message at `level` would go anywhere (lets callers skip building it). */
-  enabled?(level: number): boolean;
-}
-
-/** A logger writing "time: message" lines to standard error, up to `maxLevel`. */
-export class StderrLogger implements Logger {
-  /** Highest level that is written. */
-  maxLevel: number;
-  #enc = new TextEncoder();
-  /** Creates a logger that writes levels up to `maxLevel`. */
-  constructor(maxLevel = 6) {
-    this.maxLevel = maxLevel;
-  }
-  /** True when `level <= maxLevel`. */
-  enabled(level: number): boolean {
-    return level <= this.maxLevel;
-  }
-  /** Writes the message to standard error when `level <= maxLevel`. */
-  log(level: number, message: string): void {
-    if (level > this.maxLevel) return;
-    const line = `${new Date().toString().slice(4, 24)}: ${message}\n`;
-    try {
-      Deno.stderr.writeSync(this.#enc.encode(line));
-    } catch {
-      // standard error closed: nothing left to tell
-    }
-  }
-}
 
 /** A logger that keeps messages in memory, for tests. */
 export class MemoryLogger implements Logger {

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import type { OutputSink } from "../engine/ports.ts";
 import * as fs from "node:fs";
 import { encodeString, type TextMode } from "../lang/bytes.ts";
 import type { Logger } from "./logger.ts";
@@ -21,7 +22,7 @@ interface OpenFile {
 }
 
 /** Manages the files written by actions. */
-export class OutputManager {
+export class OutputManager implements OutputSink {
   readonly #files = new Map<string, OpenFile>();
   readonly #mode: TextMode;
   readonly #logger: Logger;

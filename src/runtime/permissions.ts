@@ -25,9 +25,9 @@ import * as fs from "node:fs";
 import type { Permission } from "./cli.ts";
 import type { Logger } from "./logger.ts";
 import { realGrant, realTarget, within } from "./safe_write.ts";
+import type { PermissionPolicy } from "../engine/ports.ts";
 
-/** The permission kinds of sec-ts. */
-export type PermissionKind = "run" | "write" | "net" | "code";
+export { deniedMessage, flagFor, type PermissionKind } from "../engine/ports.ts";
 
 /** The grants, as parsed from the command line (SecOptions fields). */
 export interface PermissionGrants {
@@ -39,33 +39,6 @@ export interface PermissionGrants {
   allowNet: Permission;
   /** --allow-code. */
   allowCode: boolean;
-}
-
-const FLAG: Record<PermissionKind, string> = {
-  run: "--allow-run",
-  write: "--allow-write",
-  net: "--allow-net",
-  code: "--allow-code",
-};
-
-const WHAT: Record<PermissionKind, string> = {
-  run: "running programs",
-  write: "writing files",
-  net: "network and Unix socket access",
-  code: "JavaScript code in rules",
-};
-
-/** The command-line flag that grants `kind` (for `item` only, when given). */
-export function flagFor(kind: PermissionKind, item?: string): string {
-  return item === undefined || kind === "code" ? FLAG[kind] : `${FLAG[kind]}=${item}`;
-}
-
-/** A message saying that `what` needs a permission, naming the flag to add. */
-export function deniedMessage(kind: PermissionKind, what: string, item?: string): string {
-  const hint = item === undefined || kind === "code"
-    ? flagFor(kind)
-    : `${flagFor(kind, item)} (or ${flagFor(kind)})`;
-  return `${what} needs permission for ${WHAT[kind]}: add ${hint}`;
 }
 
 /** Finds an executable by name in PATH, as execvp(3) does; the name itself when not found. */
@@ -101,7 +74,8 @@ function realOrResolved(p: string): string {
 }
 
 /** Answers "may the rules do this?" for the command-line grants. */
-export class Permissions {
+export class Permissions implements PermissionPolicy {
+  /** The grants from the command line. */
   readonly grants: PermissionGrants;
   readonly #run: Set<string> | true;
   readonly #write: string[] | true;

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import type { SocketSender } from "../engine/ports.ts";
 import * as net from "node:net";
 import * as dgram from "node:dgram";
 import { Buffer } from "node:buffer";
@@ -53,7 +54,7 @@ interface StreamState {
 }
 
 /** The sockets of the socket actions. */
-export class SocketOutputs {
+export class SocketOutputs implements SocketSender {
   readonly #logger: Logger;
   readonly #mode: TextMode;
   /** --socket-timeout in seconds. */

@@ -148,7 +148,9 @@ function need(): Lib {
 /** A connected client Unix socket (stream or datagram). */
 export class UnixClientSocket {
   #fd: number;
+  /** Path of the socket. */
   readonly path: string;
+  /** Socket type. */
   readonly type: "stream" | "dgram";
 
   private constructor(fd: number, path: string, type: "stream" | "dgram") {

@@ -20,13 +20,11 @@
  *
  * @module
  */
-import { ActionExecutor } from "../../src/engine/action_executor.ts";
 import { VirtualClock } from "../../src/engine/clock.ts";
 import { Engine } from "../../src/engine/engine.ts";
-import { installOperations } from "../../src/engine/operations/mod.ts";
+import { createEngine } from "../../src/engine/factory.ts";
 import { operationStore } from "../../src/engine/operations/store.ts";
 import { loadRuleText } from "../../src/lang/rule_compiler.ts";
-import { defaultOptions } from "../../src/runtime/cli.ts";
 import { MemoryLogger } from "../../src/runtime/logger.ts";
 import { OutputManager } from "../../src/runtime/outputs.ts";
 
@@ -57,20 +55,11 @@ function address(i: number): string {
 }
 
 function buildEngine(clock: VirtualClock, logger: MemoryLogger): Engine {
-  const opts = defaultOptions();
   const outputs = new OutputManager("bytes", logger);
-  const engine = new Engine({
-    clock,
-    logger,
-    jointbuf: true,
-    bufsize: 1,
-    intcontexts: false,
-    evstoresize: 0,
+  const engine = createEngine({
+    options: { clock, logger, jointbuf: true, bufsize: 1, intcontexts: false, evstoresize: 0 },
+    outputs,
   });
-  engine.services.set("outputs", outputs);
-  const executor = new ActionExecutor({ outputs, options: opts });
-  engine.actions = executor;
-  installOperations(engine, executor);
   const loaded = loadRuleText("bench.sec", RULES);
   if (loaded.diagnostics.some((d) => d.ruleSkipped)) throw new Error("rule did not load");
   engine.setRules([loaded.file]);

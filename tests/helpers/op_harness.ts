@@ -15,10 +15,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadRuleText } from "../../src/lang/rule_compiler.ts";
-import { ActionExecutor } from "../../src/engine/action_executor.ts";
 import { VirtualClock } from "../../src/engine/clock.ts";
 import { Engine } from "../../src/engine/engine.ts";
-import { installOperations } from "../../src/engine/operations/mod.ts";
+import { createEngine } from "../../src/engine/factory.ts";
 import { type OperationStore, operationStore } from "../../src/engine/operations/store.ts";
 import { defaultOptions } from "../../src/runtime/cli.ts";
 import { MemoryLogger } from "../../src/runtime/logger.ts";
@@ -56,20 +55,18 @@ export class OpHarness {
     const opts = { ...defaultOptions(), allowRun: true as const, allowWrite: true as const };
     this.outputs = new OutputManager("bytes", this.logger);
     this.runtime = new ProcessActionRuntime(opts, this.logger, this.outputs, "bytes");
-    this.engine = new Engine({
-      clock: this.clock,
-      logger: this.logger,
-      jointbuf: true,
-      bufsize: 1,
-      intcontexts: false,
-      evstoresize: 0,
+    this.engine = createEngine({
+      options: {
+        clock: this.clock,
+        logger: this.logger,
+        jointbuf: true,
+        bufsize: 1,
+        intcontexts: false,
+        evstoresize: 0,
+      },
+      outputs: this.outputs,
+      runtime: this.runtime,
     });
-    this.engine.services.set("outputs", this.outputs);
-    const executor = new ActionExecutor({ outputs: this.outputs, options: opts });
-    this.runtime.install(executor);
-    this.runtime.attach(this.engine);
-    this.engine.actions = executor;
-    installOperations(this.engine, executor);
     const loaded = Object.entries(texts).map(([name, text]) => {
       const r = loadRuleText(name, text.replaceAll("@OUT", this.out), this.runtime.loadOptions());
       const bad = r.diagnostics.filter((d) => d.ruleSkipped);

@@ -13,14 +13,21 @@
  * @module
  */
 import { Cron } from "croner";
+
 import { parseTimeSpec } from "../../lang/calendar_spec.ts";
 import type { Rule } from "../../lang/rules.ts";
 import type { Engine } from "../engine.ts";
 
+/** What a Calendar rule needs of its croner schedule. */
+export interface MinuteMatcher {
+  /** True when the minute of `date` is in the schedule. */
+  match(date: Date): boolean;
+}
+
 /** A parsed time specification. */
 export interface CalendarSpec {
   /** Minute, hour, day, month and weekday conditions; null when some field allows nothing. */
-  readonly cron: Cron | null;
+  readonly cron: MinuteMatcher | null;
   /** Allowed two-digit years, or undefined for any. */
   readonly years: ReadonlySet<number> | undefined;
 }

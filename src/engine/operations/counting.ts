@@ -126,12 +126,14 @@ export class ThresholdOperation extends Operation {
     return true;
   }
 
+  /** Drops the events seen before `time` (the window slid past them). */
   override dropBefore(time: number): void {
     let k = 0;
     while (k < this.times.length && this.times[k] < time) k++;
     if (k > 0) this.times.splice(0, k);
   }
 
+  /** The fields the dump shows for this operation. */
   override dumpFields(): Record<string, unknown> {
     return { events: this.times.length, thresh: this.rule.thresh, fired: this.fired };
   }
@@ -219,12 +221,14 @@ export class TwoThresholdOperation extends Operation {
     return true;
   }
 
+  /** Drops the events seen before `time` (the window slid past them). */
   override dropBefore(time: number): void {
     let k = 0;
     while (k < this.times.length && this.times[k] < time) k++;
     if (k > 0) this.times.splice(0, k);
   }
 
+  /** The fields the dump shows for this operation. */
   override dumpFields(): Record<string, unknown> {
     return { round: this.round, events: this.times.length };
   }

@@ -19,9 +19,12 @@ import { savedSources } from "./snapshot.ts";
 import { Operation, operationStore } from "./store.ts";
 
 /** One observed event: its kind (0-based pattern index), time and token. */
-interface Occurrence {
+export interface Occurrence {
+  /** Which pattern matched (0-based). */
   kind: number;
+  /** When. */
   time: number;
+  /** The event's token (its egtoken, rendered). */
   token: string;
 }
 
@@ -100,12 +103,14 @@ export class EventGroupOperation extends Operation {
     return true;
   }
 
+  /** Drops the events seen before `time` (the window slid past them). */
   override dropBefore(time: number): void {
     let k = 0;
     while (k < this.events.length && this.events[k].time < time) k++;
     if (k > 0) this.#drop(k);
   }
 
+  /** The fields the dump shows for this operation. */
   override dumpFields(): Record<string, unknown> {
     return { events: this.events.length, fired: this.fired };
   }

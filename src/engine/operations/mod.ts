@@ -6,8 +6,8 @@
  *
  * @module
  */
-import type { ActionExecutor } from "../action_executor.ts";
-import type { Engine } from "../engine.ts";
+import type { ActionExecutor } from "../actions/executor.ts";
+import { CORE_PROCESSORS, type Engine, type RuleProcessors } from "../engine.ts";
 import { nextCalendarTime, runCalendars } from "./calendar.ts";
 import {
   processSingleWith2Thresholds,
@@ -18,22 +18,30 @@ import { processEventGroup } from "./event_group.ts";
 import { processPair } from "./pair.ts";
 import { processSingleWithScript } from "./script.ts";
 import { operationStore } from "./store.ts";
-import { installWindowActions } from "./window_actions.ts";
+import { windowActions } from "./window_actions.ts";
 
 export { OperationStore } from "./store.ts";
+
+/** Every rule type's processor: the engine's own and the correlating ones. */
+const PROCESSORS: RuleProcessors = {
+  ...CORE_PROCESSORS,
+  SingleWithSuppress: processSingleWithSuppress,
+  SingleWithThreshold: processSingleWithThreshold,
+  SingleWith2Thresholds: processSingleWith2Thresholds,
+  Pair: processPair,
+  PairWithWindow: processPair,
+  EventGroup: processEventGroup,
+  SingleWithScript: processSingleWithScript,
+  Calendar: null, // runs on the timer (runCalendars)
+  Options: null,
+};
 
 /** Installs everything operations need into an engine and its executor. */
 export function installOperations(engine: Engine, executor: ActionExecutor): void {
   const store = operationStore(engine);
-  engine.processors.set("SingleWithSuppress", processSingleWithSuppress);
-  engine.processors.set("SingleWithThreshold", processSingleWithThreshold);
-  engine.processors.set("SingleWith2Thresholds", processSingleWith2Thresholds);
-  engine.processors.set("Pair", processPair);
-  engine.processors.set("PairWithWindow", processPair);
-  engine.processors.set("EventGroup", processEventGroup);
-  engine.processors.set("SingleWithScript", processSingleWithScript);
+  engine.processors.setAll(PROCESSORS);
   engine.timerHooks.push((_e, now) => store.tick(now));
   engine.timerHooks.push(runCalendars);
   engine.timerDue.push(() => store.nextDue(), nextCalendarTime);
-  installWindowActions(executor);
+  executor.use(windowActions());
 }

@@ -69,6 +69,7 @@ export class PairOperation extends Operation {
     return false;
   }
 
+  /** The fields the dump shows for this operation. */
   override dumpFields(): Record<string, unknown> {
     return { pattern2: this.pattern2.source };
   }
@@ -125,7 +126,7 @@ function compilePattern2(
   text: string,
 ): Pattern | null {
   const base = rule.second!.pattern;
-  const options = (engine.services.get("patternOptions") ?? {}) as PatternOptions;
+  const options = engine.patternOptions;
   const tpl = pattern2Template(rule, options);
   if (tpl !== undefined) {
     const values = tpl.holes.map((h) => h.k === "num" ? first.num(h.key) : first.named(h.name));

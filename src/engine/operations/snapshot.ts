@@ -8,7 +8,12 @@
  * @module
  */
 import { MatchData } from "../../lang/patterns.ts";
-import type { BindSources, MatchValues, Template, VarRef } from "../../lang/template.ts";
+import {
+  type BindSources,
+  isTemplate,
+  type MatchValues,
+  type VarRef,
+} from "../../lang/template.ts";
 
 /** The match variable references of some action lists. */
 interface Needs {
@@ -22,11 +27,6 @@ interface Needs {
   readonly pnums: readonly string[];
   /** `%+{name}` names (Pair rules). */
   readonly pnamed: readonly string[];
-}
-
-function isTemplate(v: unknown): v is Template {
-  return typeof v === "object" && v !== null && "parts" in v && "source" in v &&
-    "hasMatchVars" in v;
 }
 
 function collect(v: unknown, refs: VarRef[]): void {

@@ -16,7 +16,7 @@ import { type Scheduled, TimerHeap } from "../timer_heap.ts";
 /** One running event correlation operation. */
 export abstract class Operation implements Scheduled {
   /** Heap bookkeeping. */
-  heapTime = -1;
+  heapTime: number = -1;
   /** Creation sequence number (creation order where SEC's order is random). */
   seq = 0;
   /** Window start (whole seconds). */
@@ -277,12 +277,7 @@ export class OperationStore {
 
 /** The operation store of an engine (created on first use). */
 export function operationStore(engine: Engine): OperationStore {
-  let s = engine.services.get("operations") as OperationStore | undefined;
-  if (s === undefined) {
-    s = new OperationStore(engine);
-    engine.services.set("operations", s);
-  }
-  return s;
+  return engine.operations ??= new OperationStore(engine);
 }
 
 /** The configuration file a rule belongs to. */

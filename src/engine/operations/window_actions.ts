@@ -8,8 +8,8 @@
  *
  * @module
  */
-import type { ActionExecutor } from "../action_executor.ts";
-import { param, varName } from "../action_executor.ts";
+import type { ActionHandlers } from "../actions/executor.ts";
+import { param, varName } from "../actions/executor.ts";
 import type { Rule } from "../../lang/rules.ts";
 import type { Engine } from "../engine.ts";
 import { fileOf, type Operation, operationStore } from "./store.ts";
@@ -37,42 +37,47 @@ function find(engine: Engine, rule: Rule, offset: string, desc: string): Operati
   return operationStore(engine).get(target, desc, engine.now());
 }
 
-/** Installs reset, getwpos and setwpos into the executor. */
-export function installWindowActions(x: ActionExecutor): void {
-  x.handlers.set("reset", (f, a) => {
-    const rule = f.list.rule;
-    if (rule === undefined) return;
-    const desc = param(f, a.text, f.list.desc);
-    const offset = a.offset === undefined ? undefined : param(f, a.offset).trim();
-    const store = operationStore(f.engine);
-    const now = f.engine.now();
-    for (const idx of targetIndices(f.engine, rule, offset)) {
-      const target = ruleAt(f.engine, rule, idx);
-      const op = target === undefined ? undefined : store.get(target, desc, now);
-      if (op === undefined) continue;
-      f.engine.logger.log(6, `Terminating event correlation operation '${desc}'`);
-      store.remove(op);
-    }
-  });
-  x.handlers.set("getwpos", (f, a) => {
-    const rule = f.list.rule;
-    if (rule === undefined) return;
-    const op = find(f.engine, rule, param(f, a.offset).trim(), param(f, a.text, f.list.desc));
-    if (op !== undefined) f.engine.variables.set(varName(a.variable), String(op.start));
-  });
-  x.handlers.set("setwpos", (f, a) => {
-    const rule = f.list.rule;
-    if (rule === undefined) return;
-    const timeText = param(f, a.time).trim();
-    const op = find(f.engine, rule, param(f, a.offset).trim(), param(f, a.text, f.list.desc));
-    if (op === undefined) return;
-    const time = /^\d+$/.test(timeText) ? parseInt(timeText, 10) : NaN;
-    if (!(time >= op.start && time <= f.engine.now())) {
-      f.engine.logger.log(3, `setwpos: invalid time '${timeText}' for operation '${op.desc}'`);
-      return;
-    }
-    op.start = time;
-    op.dropBefore(time);
-    operationStore(f.engine).schedule(op);
-  });
+/** The action types of reset, getwpos and setwpos. */
+export type WindowActionType = "reset" | "getwpos" | "setwpos";
+
+/** reset, getwpos and setwpos. */
+export function windowActions(): Pick<ActionHandlers, WindowActionType> {
+  return {
+    reset: (f, a) => {
+      const rule = f.list.rule;
+      if (rule === undefined) return;
+      const desc = param(f, a.text, f.list.desc);
+      const offset = a.offset === undefined ? undefined : param(f, a.offset).trim();
+      const store = operationStore(f.engine);
+      const now = f.engine.now();
+      for (const idx of targetIndices(f.engine, rule, offset)) {
+        const target = ruleAt(f.engine, rule, idx);
+        const op = target === undefined ? undefined : store.get(target, desc, now);
+        if (op === undefined) continue;
+        f.engine.logger.log(6, `Terminating event correlation operation '${desc}'`);
+        store.remove(op);
+      }
+    },
+    getwpos: (f, a) => {
+      const rule = f.list.rule;
+      if (rule === undefined) return;
+      const op = find(f.engine, rule, param(f, a.offset).trim(), param(f, a.text, f.list.desc));
+      if (op !== undefined) f.engine.variables.set(varName(a.variable), String(op.start));
+    },
+    setwpos: (f, a) => {
+      const rule = f.list.rule;
+      if (rule === undefined) return;
+      const timeText = param(f, a.time).trim();
+      const op = find(f.engine, rule, param(f, a.offset).trim(), param(f, a.text, f.list.desc));
+      if (op === undefined) return;
+      const time = /^\d+$/.test(timeText) ? parseInt(timeText, 10) : NaN;
+      if (!(time >= op.start && time <= f.engine.now())) {
+        f.engine.logger.log(3, `setwpos: invalid time '${timeText}' for operation '${op.desc}'`);
+        return;
+      }
+      op.start = time;
+      op.dropBefore(time);
+      operationStore(f.engine).schedule(op);
+    },
+  };
 }

@@ -20,9 +20,13 @@ export type ByteSet = Uint8Array;
  * characters they are.
  */
 export interface Rules {
+  /** What `\w` matches. */
   word: ByteSet;
+  /** What `\d` matches. */
   digit: ByteSet;
+  /** What `\s` matches. */
   space: ByteSet;
+  /** The POSIX classes (`[:alpha:]` ...) by name. */
   posix: Record<string, ByteSet>;
   /** Case partner of each byte (itself when none in 0..255). */
   fold: Uint8Array;
@@ -31,7 +35,7 @@ export interface Rules {
 /** `\h`: horizontal blanks among the bytes. */
 const HSPACE = setOf((c) => "\t \xa0".includes(c));
 /** `\v`: vertical blanks among the bytes. */
-export const VSPACE = setOf((c) => "\n\v\f\r\x85".includes(c));
+export const VSPACE: ByteSet = setOf((c) => "\n\v\f\r\x85".includes(c));
 const ASCII_PUNCT = /[!-\/:-@\[-`{-~]/;
 
 function makeRules(unicode: boolean): Rules {
@@ -75,7 +79,7 @@ function makeRules(unicode: boolean): Rules {
 }
 
 /** Latin-1 letters, which JavaScript's /i folds even without the u flag. */
-export const FOLDY = setOf((c) => /[\xc0-\xd6\xd8-\xde\xe0-\xf6\xf8-\xfe]/.test(c));
+export const FOLDY: ByteSet = setOf((c) => /[\xc0-\xd6\xd8-\xde\xe0-\xf6\xf8-\xfe]/.test(c));
 
 /** True when the set holds a Latin-1 letter. */
 export function hasFoldy(set: ByteSet): boolean {
@@ -84,9 +88,9 @@ export function hasFoldy(set: ByteSet): boolean {
 }
 
 /** The classes under ASCII rules (Perl's default on byte strings). */
-export const ASCII_RULES = makeRules(false);
+export const ASCII_RULES: Rules = makeRules(false);
 /** The classes under Unicode rules (bytes 0x80-0xFF as Latin-1 characters). */
-export const UNICODE_RULES = makeRules(true);
+export const UNICODE_RULES: Rules = makeRules(true);
 
 /** A run of n letters 's' under Unicode rules and /i: any "ss" in it may be a ß. */
 export function sharpSRun(n: number): string {

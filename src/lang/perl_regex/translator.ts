@@ -32,31 +32,39 @@ import {
 } from "./types.ts";
 
 /** Where an atom started: to see what it contains once parsed. */
-interface AtomMark {
+export interface AtomMark {
   /** Groups defined before it. */
   groups: number;
   /** First region id it may have opened. */
   region: number;
   /** emptyFirst count before it. */
   emptyFirst: number;
-  /** Least and greatest length the atom can match. */
+  /** Least length the atom can match. */
   minW: number;
+  /** Greatest length the atom can match. */
   maxW: number;
 }
 
 /** A parsed quantifier. */
-interface Quantifier {
+export interface Quantifier {
+  /** The quantifier as written. */
   text: string;
+  /** Least repetitions. */
   min: number;
+  /** Most repetitions (Infinity: unbounded). */
   max: number;
+  /** Greedy, lazy (`?`) or possessive (`+`). */
   mode: "greedy" | "lazy" | "possessive";
 }
 
 /** Translates a Perl pattern (see the module doc). */
 export class Translator {
+  /** The Perl regex source. */
   readonly src: string;
+  /** True when the subject is UTF-8 text (--utf8). */
   readonly utf8: boolean;
-  pos = 0;
+  /** Current position in the source. */
+  pos: number = 0;
   /** Perl group number counter. */
   perlCount = 0;
   /** Total Perl groups (pre-scan). */
@@ -82,12 +90,16 @@ export class Translator {
   remapHigh = false;
   /** The flags in force at the atom being parsed. */
   flagsNow: Flags = { ...DEFAULT_FLAGS, u: false, fu: false, aa: false };
+  /** Capture groups seen so far. */
   groups: GroupInfo[] = [];
-  helperCount = 0;
+  /** Helper groups added by the translation. */
+  helperCount: number = 0;
   /** Open regions where a group may not take part (alternatives, optional quantifiers...). */
   regions: number[] = [];
-  nextRegion = 0;
-  lookbehindDepth = 0;
+  /** Number of the next region (for backreference bookkeeping). */
+  nextRegion: number = 0;
+  /** Depth of nested lookbehinds at the current position. */
+  lookbehindDepth: number = 0;
   /** The last \\p{..} read in utf8 mode. */
   utf8Property: { body: string; negated: boolean } | undefined;
   /** Whether the atom or sequence just parsed may match a Latin-1 letter (0xC0-0xFE). */
@@ -97,10 +109,11 @@ export class Translator {
   /** Number of 's' (ß: 2) the literal just parsed stands for under Unicode rules and /i. */
   sharpS = 0;
   /** End of the last plain letter escape (a literal `{` may not follow one). */
-  letterEscapeEnd = -1;
+  letterEscapeEnd: number = -1;
   /** Whether the atom or sequence just parsed can match the empty string. */
   minW = 0;
-  maxW = 0;
+  /** Widest match so far (for lookbehind width checks). */
+  maxW: number = 0;
   /** Count of constructs that may prefer an empty match over a longer one (lazy quantifiers, a nullable alternative before others). */
   emptyFirst = 0;
   /** Depth of lookarounds around the atom being parsed. */
@@ -118,6 +131,7 @@ export class Translator {
   /** Set when this pass used a placeholder and must be run again with `known`. */
   retry = false;
 
+  /** Creates a translator for `src` (`known`: facts from an earlier pass). */
   constructor(src: string, utf8: boolean, unicodeRules = false, known?: PassInfo) {
     this.src = src;
     this.utf8 = utf8;
@@ -134,6 +148,7 @@ export class Translator {
     return { defs: this.defs, names: this.names, jsOf, marks };
   }
 
+  /** Throws a translation error for `what` at the current position. */
   fail(what: string): never {
     throw new PerlRegexError(`${what} (at offset ${this.pos} in '${this.src}')`);
   }
@@ -346,6 +361,7 @@ export class Translator {
     return base;
   }
 
+  /** An atomic group around `inner`. */
   atomic(inner: string): string {
     if (this.lookbehindDepth > 0) {
       this.fail("atomic group or possessive quantifier inside a lookbehind is not supported");
@@ -354,6 +370,7 @@ export class Translator {
     return `(?=(?<${name}>${inner}))\\k<${name}>`;
   }
 
+  /** Reads a quantifier at the current position, or null when none follows. */
   quantifier(flags: Flags): Quantifier | null {
     if (flags.x) { while (this.pos < this.src.length && this.skipExtended()); }
     const c = this.src[this.pos];
@@ -446,10 +463,12 @@ export class Translator {
     return flags.u ? UNICODE_RULES : ASCII_RULES;
   }
 
+  /** `set` with its case partners added under /i. */
   foldIf(set: ByteSet, flags: Flags): ByteSet {
     return flags.i ? foldSet(set, flags.fu ? UNICODE_RULES : ASCII_RULES) : set;
   }
 
+  /** The JavaScript for the literal byte or code point `code`. */
   literal(code: number, flags: Flags): string {
     this.hi = code < 256 && FOLDY[code] === 1;
     if (!this.utf8 && code > 0xff) return "[]"; // never in a byte string

@@ -44,11 +44,17 @@ export const DEFAULT_FLAGS = { i: false, m: false, s: false, x: false, xx: false
 
 /** The modifiers in force at a point of the pattern. */
 export interface Flags {
+  /** i: case-insensitive. */
   i: boolean;
+  /** m: ^ and $ at line ends. */
   m: boolean;
+  /** s: . matches a newline. */
   s: boolean;
+  /** x: whitespace and comments ignored. */
   x: boolean;
+  /** xx: x, and blanks in bracketed classes too. */
   xx: boolean;
+  /** n: groups do not capture. */
   n: boolean;
   /** Unicode rules (see Rules). */
   u: boolean;

@@ -10,17 +10,11 @@
  *
  * @module
  */
-import { render, type Template } from "../lang/template.ts";
-import type { ActionExecutor } from "./action_executor.ts";
-import { param } from "./action_executor.ts";
-import {
-  type ActionFrame,
-  type ActionRuntime,
-  contextByName,
-  permitted,
-  tmpl,
-} from "./action_deps.ts";
-import { commandArgv, shellQuote } from "../runtime/children.ts";
+import { render, type Template } from "../../lang/template.ts";
+import type { ActionHandlers } from "./executor.ts";
+import { param } from "./executor.ts";
+import { type ActionFrame, type ActionRuntime, contextByName, permitted, tmpl } from "./deps.ts";
+import { commandArgv, shellQuote } from "../../lang/command_line.ts";
 
 type A = Record<string, unknown>;
 
@@ -43,11 +37,11 @@ function shellCommand(f: ActionFrame, t: Template | undefined, quote: boolean): 
 
 /** Renders an exec-form command line: each word the loader split off is one argument. */
 function execCommand(f: ActionFrame, a: A): Command {
-  const words = (a.args ?? a.argv) as Template[] | undefined;
+  const words = a.args as Template[] | undefined;
   let argv: string[];
   if (Array.isArray(words)) argv = words.map((w) => param(f, w));
   else {
-    const t = tmpl(a, "cmdline", "command");
+    const t = tmpl(a, "cmdline");
     argv = t === undefined ? [] : param(f, t).split(/\s+/).filter((w) => w !== "");
   }
   return { argv, display: argv.join(" "), shell: false };
@@ -65,9 +59,21 @@ function allowed(f: ActionFrame, rt: ActionRuntime, c: Command, action: string):
   return permitted(f, rt.permissions, "run", `${action}: running`, c.argv[0]);
 }
 
-/** Installs the process actions into `x`. */
-export function installProcessActions(x: ActionExecutor, rt: ActionRuntime): void {
-  const h = x.handlers;
+/** The action types of the process actions. */
+export type ProcessActionType =
+  | "shellcmd"
+  | "cmdexec"
+  | "spawn"
+  | "spawnexec"
+  | "cspawn"
+  | "cspawnexec"
+  | "pipe"
+  | "pipeexec"
+  | "report"
+  | "reportexec";
+
+/** The process actions (the --allow-run check is in `allowed`, called by each). */
+export function processActions(rt: ActionRuntime): Pick<ActionHandlers, ProcessActionType> {
   const log = (f: ActionFrame, level: number, msg: string) => f.engine.logger.log(level, msg);
 
   const run = (f: ActionFrame, c: Command, action: string) => {
@@ -85,42 +91,9 @@ export function installProcessActions(x: ActionExecutor, rt: ActionRuntime): voi
     rt.children.start({ argv: c.argv, display: c.display, output: "inherit", stdin: data });
   };
 
-  h.set("shellcmd", (f, a) => {
-    const c = shellCommand(f, tmpl(a, "cmdline", "command"), rt.quoting);
-    log(f, 5, `Executing ${describe(c)}`);
-    run(f, c, "shellcmd");
-  });
-  h.set("cmdexec", (f, a) => {
-    const c = execCommand(f, a);
-    log(f, 5, `Executing ${describe(c)}`);
-    run(f, c, "cmdexec");
-  });
-  h.set("spawn", (f, a) => {
-    const c = shellCommand(f, tmpl(a, "cmdline", "command"), rt.quoting);
-    log(f, 5, `Spawning ${describe(c)}`);
-    spawn(f, c, "spawn", undefined);
-  });
-  h.set("spawnexec", (f, a) => {
-    const c = execCommand(f, a);
-    log(f, 5, `Spawning ${describe(c)}`);
-    spawn(f, c, "spawnexec", undefined);
-  });
-  h.set("cspawn", (f, a) => {
-    const ctx = param(f, a.name);
-    const c = shellCommand(f, tmpl(a, "cmdline", "command"), rt.quoting);
-    log(f, 5, `Spawning ${describe(c)} with context '${ctx}'`);
-    spawn(f, c, "cspawn", ctx);
-  });
-  h.set("cspawnexec", (f, a) => {
-    const ctx = param(f, a.name);
-    const c = execCommand(f, a);
-    log(f, 5, `Spawning ${describe(c)} with context '${ctx}'`);
-    spawn(f, c, "cspawnexec", ctx);
-  });
-
   const pipe = (exec: boolean) => (f: ActionFrame, a: A) => {
     const text = param(f, a.text, f.list.desc);
-    const c = exec ? execCommand(f, a) : shellCommand(f, tmpl(a, "cmdline", "command"), false);
+    const c = exec ? execCommand(f, a) : shellCommand(f, tmpl(a, "cmdline"), false);
     log(f, 5, `Feeding event '${text}' to ${describe(c)}`);
     if (c.argv.length === 0) {
       rt.outputs.write("-", text + "\n");
@@ -128,12 +101,10 @@ export function installProcessActions(x: ActionExecutor, rt: ActionRuntime): voi
     }
     feed(f, c, exec ? "pipeexec" : "pipe", text + "\n");
   };
-  h.set("pipe", pipe(false));
-  h.set("pipeexec", pipe(true));
 
   const report = (exec: boolean) => (f: ActionFrame, a: A) => {
     const name = param(f, a.name);
-    const c = exec ? execCommand(f, a) : shellCommand(f, tmpl(a, "cmdline", "command"), false);
+    const c = exec ? execCommand(f, a) : shellCommand(f, tmpl(a, "cmdline"), false);
     const ctx = contextByName(f, name);
     if (ctx === undefined || ctx.events.length === 0) return;
     log(f, 5, `Reporting the event store of context '${name}' through ${describe(c)}`);
@@ -144,6 +115,43 @@ export function installProcessActions(x: ActionExecutor, rt: ActionRuntime): voi
     }
     feed(f, c, exec ? "reportexec" : "report", data);
   };
-  h.set("report", report(false));
-  h.set("reportexec", report(true));
+
+  return {
+    shellcmd: (f, a) => {
+      const c = shellCommand(f, tmpl(a, "cmdline"), rt.quoting);
+      log(f, 5, `Executing ${describe(c)}`);
+      run(f, c, "shellcmd");
+    },
+    cmdexec: (f, a) => {
+      const c = execCommand(f, a);
+      log(f, 5, `Executing ${describe(c)}`);
+      run(f, c, "cmdexec");
+    },
+    spawn: (f, a) => {
+      const c = shellCommand(f, tmpl(a, "cmdline"), rt.quoting);
+      log(f, 5, `Spawning ${describe(c)}`);
+      spawn(f, c, "spawn", undefined);
+    },
+    spawnexec: (f, a) => {
+      const c = execCommand(f, a);
+      log(f, 5, `Spawning ${describe(c)}`);
+      spawn(f, c, "spawnexec", undefined);
+    },
+    cspawn: (f, a) => {
+      const ctx = param(f, a.name);
+      const c = shellCommand(f, tmpl(a, "cmdline"), rt.quoting);
+      log(f, 5, `Spawning ${describe(c)} with context '${ctx}'`);
+      spawn(f, c, "cspawn", ctx);
+    },
+    cspawnexec: (f, a) => {
+      const ctx = param(f, a.name);
+      const c = execCommand(f, a);
+      log(f, 5, `Spawning ${describe(c)} with context '${ctx}'`);
+      spawn(f, c, "cspawnexec", ctx);
+    },
+    pipe: pipe(false),
+    pipeexec: pipe(true),
+    report: report(false),
+    reportexec: report(true),
+  };
 }

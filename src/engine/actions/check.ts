@@ -8,13 +8,14 @@
  *
  * @module
  */
-import { render, type Template } from "../lang/template.ts";
-import type { CompiledAction } from "../lang/rules.ts";
-import { deniedMessage, type Permissions } from "../runtime/permissions.ts";
-import { commandArgv, needsShell } from "../runtime/children.ts";
-import { type CodeCache, findPerl, perlHint } from "./code.ts";
-import { codeSource, isCacheCall } from "./actions_code.ts";
-import { operandSite } from "./context_code.ts";
+import { isTemplate, render } from "../../lang/template.ts";
+import { tmpl } from "./deps.ts";
+import type { CheckedItem } from "../../lang/rules.ts";
+import { deniedMessage, type PermissionPolicy } from "../ports.ts";
+import { commandArgv, needsShell } from "../../lang/command_line.ts";
+import { type CodeCache, findPerl, perlHint } from "../code.ts";
+import { codeSource, isCacheCall } from "./code.ts";
+import { operandSite } from "../context_code.ts";
 
 type A = Record<string, unknown>;
 
@@ -25,45 +26,33 @@ const UNIX = new Set(["udgram", "ustream"]);
 const PEER = new Set(["udpsock", "tcpsock"]);
 const CODE = new Set(["eval", "call", "lcall"]);
 
-function asTemplate(v: unknown): Template | undefined {
-  return v !== null && typeof v === "object" && "parts" in v ? v as Template : undefined;
-}
-
 /** The text of a template without variables, or undefined when it has some. */
 function constant(v: unknown): string | undefined {
-  const t = asTemplate(v);
-  if (t === undefined) return undefined;
-  if (t.hasMatchVars || t.hasActionVars) return undefined;
-  return render(t);
-}
-
-function firstTemplate(a: A, ...keys: string[]): unknown {
-  for (const k of keys) if (a[k] !== undefined && a[k] !== null) return a[k];
-  return undefined;
+  if (!isTemplate(v) || v.hasMatchVars || v.hasActionVars) return undefined;
+  return render(v);
 }
 
 /** The program a run action will run when that is known now ("" = none: standard output). */
 function knownProgram(a: A): { program?: string; none?: boolean } {
   if (SHELL_RUN.has(a.type as string)) {
-    const cmd = firstTemplate(a, "cmdline", "command");
+    const cmd = tmpl(a, "cmdline");
     if (cmd === undefined) return { none: true };
     const text = constant(cmd);
     if (text === undefined) {
       // a variable part: the shell is needed if the fixed text already has a metacharacter
-      const t = asTemplate(cmd);
-      const fixed = t?.parts.filter((p) => typeof p === "string").join(" ") ?? "";
+      const fixed = cmd.parts.filter((p) => typeof p === "string").join(" ");
       return needsShell(fixed) ? { program: "sh" } : {};
     }
     if (text.trim() === "") return { none: true };
     return { program: needsShell(text) ? "sh" : commandArgv(text)[0] };
   }
-  const words = a.args ?? a.argv;
+  const words = a.args;
   if (Array.isArray(words)) {
     if (words.length === 0) return { none: true };
     const p = constant(words[0]);
     return p === undefined ? {} : { program: p };
   }
-  const cmd = firstTemplate(a, "cmdline", "command");
+  const cmd = tmpl(a, "cmdline");
   if (cmd === undefined) return { none: true };
   const text = constant(cmd);
   if (text === undefined) return {};
@@ -76,9 +65,9 @@ function knownProgram(a: A): { program?: string; none?: boolean } {
  * permissions do not allow (or whose code is bad), undefined otherwise.
  */
 export function makeActionChecker(
-  perms: Permissions,
+  perms: PermissionPolicy,
   code: CodeCache,
-): (action: CompiledAction) => string | undefined {
+): (action: CheckedItem) => string | undefined {
   return (action) => {
     const a = action as A;
     const type = a.type as string;
@@ -124,7 +113,7 @@ export function makeActionChecker(
       return undefined;
     }
     if (UNIX.has(type) || PEER.has(type)) {
-      const target = firstTemplate(a, "file", "peer", "name", "target");
+      const target = tmpl(a, UNIX.has(type) ? "file" : "peer");
       const t = constant(target);
       if (!perms.anyNet) return deniedMessage("net", what, t);
       if (t === undefined) return undefined;
@@ -134,7 +123,7 @@ export function makeActionChecker(
     if (CODE.has(type)) {
       if (!perms.code) return deniedMessage("code", what);
       if (type === "eval") {
-        const src = asTemplate(a.code)?.source ?? "";
+        const src = isTemplate(a.code) ? a.code.source : "";
         const p = findPerl(src);
         return p === undefined ? undefined : perlHint("eval", p);
       }
@@ -151,7 +140,7 @@ export function makeActionChecker(
   }
 }
 
-function mayPeer(perms: Permissions, peer: string): boolean {
+function mayPeer(perms: PermissionPolicy, peer: string): boolean {
   const i = peer.lastIndexOf(":");
   return i < 0 ? perms.mayConnect(peer, "") : perms.mayConnect(peer.slice(0, i), peer.slice(i + 1));
 }

@@ -5,14 +5,18 @@
  *
  * @module
  */
-import type { ActionHandler } from "./action_executor.ts";
-import type { Context } from "./contexts.ts";
-import type { ChildManager } from "../runtime/children.ts";
-import type { SocketOutputs } from "../runtime/sockets_out.ts";
-import { deniedMessage, type PermissionKind, type Permissions } from "../runtime/permissions.ts";
-import type { OutputManager } from "../runtime/outputs.ts";
-import type { CodeCache } from "./code.ts";
-import type { Template } from "../lang/template.ts";
+import type { ActionHandler } from "./executor.ts";
+import type { Context } from "../contexts.ts";
+import {
+  deniedMessage,
+  type OutputSink,
+  type PermissionKind,
+  type PermissionPolicy,
+  type ProcessRunner,
+  type SocketSender,
+} from "../ports.ts";
+import type { CodeCache } from "../code.ts";
+import { isTemplate, type Template } from "../../lang/template.ts";
 
 /** The state an action runs with (the executor's frame). */
 export type ActionFrame = Parameters<ActionHandler>[0];
@@ -28,13 +32,13 @@ export interface DynamicInputs {
 /** The runtime services of the process, socket, code and input actions. */
 export interface ActionRuntime {
   /** Child processes. */
-  children: ChildManager;
+  children: ProcessRunner;
   /** Sockets of the socket actions. */
-  sockets: SocketOutputs;
+  sockets: SocketSender;
   /** What rules may do. */
-  permissions: Permissions;
+  permissions: PermissionPolicy;
   /** Output files (report and pipe without a command line write to standard output). */
-  outputs: OutputManager;
+  outputs: OutputSink;
   /** --quoting: %s is single-quoted in shellcmd, spawn and cspawn command lines. */
   quoting: boolean;
   /** Functions compiled from rule code. */
@@ -45,13 +49,10 @@ export interface ActionRuntime {
   signal?: (name: string) => void;
 }
 
-/** A template parameter of an action, if present. */
-export function tmpl(a: Record<string, unknown>, ...keys: string[]): Template | undefined {
-  for (const k of keys) {
-    const v = a[k];
-    if (v !== undefined && v !== null) return v as Template;
-  }
-  return undefined;
+/** The template parameter `key` of an action, if present. */
+export function tmpl(a: Record<string, unknown>, key: string): Template | undefined {
+  const v = a[key];
+  return isTemplate(v) ? v : undefined;
 }
 
 /** Logs that an action was refused for lack of a permission. */
@@ -62,7 +63,7 @@ export function refuse(f: ActionFrame, kind: PermissionKind, what: string, item?
 /** Permission check for `kind` on `item`; logs and returns false when denied. */
 export function permitted(
   f: ActionFrame,
-  perms: Permissions,
+  perms: PermissionPolicy,
   kind: PermissionKind,
   what: string,
   item: string,
@@ -86,7 +87,7 @@ export function permitted(
   return ok;
 }
 
-function mayConnectText(perms: Permissions, peer: string): boolean {
+function mayConnectText(perms: PermissionPolicy, peer: string): boolean {
   const i = peer.lastIndexOf(":");
   if (i < 0) return perms.mayConnect(peer, "");
   return perms.mayConnect(peer.slice(0, i), peer.slice(i + 1));

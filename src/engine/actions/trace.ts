@@ -9,8 +9,8 @@
  *
  * @module
  */
-import type { CompiledAction } from "../lang/rules.ts";
-import { perlLocaltime } from "./variables.ts";
+import type { CompiledAction } from "../../lang/rules.ts";
+import { perlLocaltime } from "../variables.ts";
 
 /** Renders an action parameter (`dflt` when absent). */
 export type ParamFn = (t: unknown, dflt?: string) => string;
