@@ -24,6 +24,7 @@ const VERDICTS: [string, string | undefined][] = [
   ["(\\d+\\.?)+$", "(\\d+\\.?)+"],
   ["(a{1,3})+$", "(a{1,3})+"],
   ["(a?a)+$", "(a?a)+"],
+  ["(?:a?b?)*$", "(?:a?b?)*"],
   ["(?:x+x+){10}y", "(?:x+x+){10}"],
   ["((\\w+\\s?)*,)+", "(\\w+\\s?)*"],
   ["(?=(a+)+b)", "(a+)+"],
@@ -56,6 +57,7 @@ const VERDICTS: [string, string | undefined][] = [
   ["(\\d+\\D+)+$", undefined],
   ["(?i)(\\S+\\s+)+$", undefined],
   ["(\\h+\\H+)+$", undefined],
+  ["(?:a?)*$", undefined], // an empty iteration ends the loop: a*
   ["(a+)+", undefined], // nothing after the loop can fail: the first try matches
   ["((a+)b?)+", undefined],
   ["(?>(a+)+)$", undefined],

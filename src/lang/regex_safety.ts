@@ -144,7 +144,11 @@ function analyze(n: RegexNode, follow: bigint, tailFails: boolean, loop: Loop): 
         ? { start: n.start, end: n.end, tailFails }
         : loop;
       const bodyFails = tailFails || (n.min > 1 && canFail(n.body));
-      return analyze(n.body, first(n.body) | follow, bodyFails, inner);
+      // `(?:x?)*` is `x*`: an iteration that matches empty ends the loop
+      const body = n.body.k === "repeat" && n.body.max === 1 && !n.body.possessive
+        ? n.body.body
+        : n.body;
+      return analyze(body, first(n.body) | follow, bodyFails, inner);
     }
     default:
       return undefined;

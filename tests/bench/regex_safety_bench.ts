@@ -46,6 +46,8 @@ const CASES: [string, string[], string][] = [
   ["(?:\\S+\\s+\\S+=\\S+;\\s*)+$", ["a a=a;", "a a=a=a;"], "!"],
   ["(?:[^\\s=]+=[^\\s;]+;\\s*)+$", ["a=a;", "a=a; "], "!"],
   ["(a|a)+$", ["a"], "!"],
+  ["(?:a?b?)*$", ["ab"], "!"],
+  ["(?:a?)*$", ["a"], "!"],
 ];
 
 const code = (pattern: string, line: string) => `
