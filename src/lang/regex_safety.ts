@@ -5,18 +5,23 @@
  * control command is acted on. Such patterns are refused when the rules
  * load, naming the shape.
  *
- * What is refused: an unbounded, backtracking repeat U (`*`, `+`, `{n,}`,
- * also lazy) inside a loop L (a repeat with no upper bound or one of 10
- * or more, not possessive and not inside an atomic group `(?>...)` of L),
- * where a character U's body can start with can also come right after U
- * (U's own next iteration not counted; the rest of L's body, L's next
- * iteration and what follows L are). Then a run of such characters can be
- * split between U and what follows it in exponentially many ways, and a
- * failing line tries them all: `(a+)+$`, `(x+x+)+y`, `(\w+\s?)*$`,
- * `(.*,)*x`. The shape reported is L. Repeats whose end is marked by a
- * character the body cannot start with are deterministic and accepted:
- * `(\S+\s+)+`, `(?:[a-z]+\.)+com`, `([^,]+,)+`, `(\w+=\w+;)+`; so are
- * possessive (`\w++`) and atomic bodies.
+ * What is refused: a backtracking repeat U of variable count (`*`, `+`,
+ * `?`, `{n,m}`, also lazy; not possessive) inside a loop L (a repeat
+ * with no upper bound or one of 10 or more, not possessive, U not inside
+ * an atomic group `(?>...)` of L), where a character U's body can start
+ * with can also come right after U (U's own next iteration not counted;
+ * the rest of L's body, L's next iteration and what follows L are), and
+ * something after L (up to the end of the pattern or of the atomic group
+ * or lookaround holding L) can fail. Then a run of such characters can
+ * be split between U and what follows it in exponentially many ways, and
+ * a failing line tries them all: `(a+)+$`, `(x+x+)+y`, `(\w+\s?)*$`,
+ * `(.*,)*x`, `(a{1,3})+$`. The shape reported is L (the innermost loop).
+ * Accepted: repeats whose end is marked by a character the body cannot
+ * start with (`(\S+\s+)+`, `(?:[a-z]+\.)+com`, `([^,]+,)+`,
+ * `(\w+=\w+;)+`), possessive and atomic bodies (`(\w++\s?)*$`), a loop
+ * whose body is one optional piece (`(?:a?)*` is `a*`: an empty iteration
+ * ends the loop), and loops nothing after which can fail (`(a+)+`,
+ * `^(\w+\s?)*`: the first attempt matches).
  *
  * Known not to be detected: overlapping alternatives in a loop such as
  * `(a|a)+$` or `(\w|\d)+$` (exponential too), and polynomial blow-ups
