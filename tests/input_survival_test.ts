@@ -7,6 +7,7 @@
  */
 import { ok } from "node:assert";
 
+import { stopChild } from "./helpers/child.ts";
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const RULES = "type=Single\nptype=RegExp\npattern=^(.*)$\ndesc=$1\naction=write - got $1\n";
 
@@ -52,20 +53,7 @@ class Agent {
     }
   }
   async stop(): Promise<void> {
-    try {
-      this.child.kill("SIGTERM");
-    } catch {
-      // gone
-    }
-    const t = setTimeout(() => {
-      try {
-        this.child.kill("SIGKILL");
-      } catch {
-        // gone
-      }
-    }, 10000);
-    await this.child.status;
-    clearTimeout(t);
+    await stopChild(this.child);
     await this.#done;
   }
 }

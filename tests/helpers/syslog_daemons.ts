@@ -9,6 +9,7 @@
  * @module
  */
 
+import { stopChild } from "./child.ts";
 const REPO = new URL("../../", import.meta.url).pathname;
 
 /** A running syslog daemon. */
@@ -36,20 +37,7 @@ export class SyslogDaemon {
 
   /** SIGTERM, then waits (SIGKILL after 10 s). */
   async stop(): Promise<void> {
-    try {
-      this.child.kill("SIGTERM");
-    } catch {
-      // gone
-    }
-    const t = setTimeout(() => {
-      try {
-        this.child.kill("SIGKILL");
-      } catch {
-        // gone
-      }
-    }, 10000);
-    await this.child.status;
-    clearTimeout(t);
+    await stopChild(this.child);
     await this.#done;
   }
 }
