@@ -33,6 +33,8 @@ export class Context implements Scheduled {
   readonly seq: number;
   /** Heap bookkeeping. */
   heapTime: number = -1;
+  /** Heap bookkeeping. */
+  heapIndex: number = -1;
 
   /** Creates a context. */
   constructor(name: string, created: number, lifetime: number, action: unknown, seq: number) {
@@ -141,7 +143,10 @@ export class ContextStore {
     this.#byName.delete(name);
     const i = ctx.names.indexOf(name);
     if (i >= 0) ctx.names.splice(i, 1);
-    if (ctx.names.length === 0) ctx.deleted = true;
+    if (ctx.names.length === 0) {
+      ctx.deleted = true;
+      this.#heap.remove(ctx);
+    }
   }
 
   /** Deletes the context (all its names). Returns it, or undefined if it did not exist. */
@@ -159,6 +164,7 @@ export class ContextStore {
     }
     ctx.names = [];
     ctx.deleted = true;
+    this.#heap.remove(ctx);
   }
 
   /**

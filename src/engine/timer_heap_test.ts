@@ -6,7 +6,7 @@ interface Item extends Scheduled {
   name: string;
 }
 
-const item = (name: string): Item => ({ name, heapTime: -1 });
+const item = (name: string): Item => ({ name, heapTime: -1, heapIndex: -1 });
 const names = (items: Item[]) => items.map((i) => i.name);
 
 Deno.test("due hands back what is due, earliest first, ties in scheduling order", () => {
@@ -31,10 +31,28 @@ Deno.test("an item keeps its earlier entry; moved earlier, the old entry is skip
   h.schedule(a, 10);
   h.schedule(a, 50); // later: the entry at 10 stays, the owner re-checks then
   assertEquals(h.size, 1);
-  h.schedule(a, 5); // earlier: a new entry; the one at 10 becomes stale
+  h.schedule(a, 5); // earlier: its one entry moves
+  assertEquals(h.size, 1);
   assertEquals(names(h.due(5)), ["a"]);
-  assertEquals(names(h.due(10)), []); // the stale entry is dropped, not handed back
+  assertEquals(names(h.due(10)), []);
   assertEquals(h.size, 0);
+});
+
+Deno.test("a removed item is gone at once and never handed back; the rest keep their order", () => {
+  const h = new TimerHeap<Item>();
+  const items = Array.from({ length: 300 }, (_, i) => item(String(i)));
+  items.forEach((it, i) => h.schedule(it, (i * 7919) % 97));
+  const removed = items.filter((_, i) => i % 3 === 0);
+  for (const it of removed) h.remove(it);
+  h.remove(removed[0]); // twice: nothing happens
+  assertEquals(h.size, 200);
+  assertEquals(removed.every((it) => it.heapIndex === -1 && it.heapTime === -1), true);
+  const kept = items.filter((_, i) => i % 3 !== 0);
+  const expected = kept
+    .map((it) => ({ it, t: (Number(it.name) * 7919) % 97 }))
+    .sort((x, y) => x.t - y.t || Number(x.it.name) - Number(y.it.name))
+    .map((x) => x.it.name);
+  assertEquals(names(h.due(1000)), expected);
 });
 
 Deno.test("many items come out sorted", () => {

@@ -17,6 +17,8 @@ import { type Scheduled, TimerHeap } from "../timer_heap.ts";
 export abstract class Operation implements Scheduled {
   /** Heap bookkeeping. */
   heapTime: number = -1;
+  /** Heap bookkeeping. */
+  heapIndex: number = -1;
   /** Creation sequence number (creation order where SEC's order is random). */
   seq = 0;
   /** Window start (whole seconds). */
@@ -207,6 +209,7 @@ export class OperationStore {
   remove(op: Operation): void {
     if (op.ended) return;
     op.ended = true;
+    this.#heap.remove(op);
     const m = this.#byRule.get(op.rule);
     if (m !== undefined && m.get(op.mapKey) === op) {
       m.delete(op.mapKey);
