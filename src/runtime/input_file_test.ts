@@ -2,14 +2,16 @@
  * Regular files as inputs (input_file.ts), followed through the
  * InputManager on real files: rotation by rename and by copytruncate while
  * a separate process appends at 10,000 lines/s, a file truncated and
- * rewritten, a removed file. The contract every input kind shares:
+ * rewritten, a removed file; and directly: opening at an offset or at the
+ * end (addinput), the dump state. The contract every input kind shares:
  * input_source_suite_test.ts.
  */
-import { writeFileSync } from "node:fs";
+import { appendFileSync, writeFileSync } from "node:fs";
+import { FileSource } from "./input_file.ts";
 import { InputManager } from "./inputs.ts";
 import { MemoryLogger } from "./logger.ts";
 import { assert, assertEquals } from "../../tests/helpers/assert.ts";
-import { collect, inputOptions as options } from "../../tests/helpers/inputs.ts";
+import { collect, inputOptions as options, sourceEnv } from "../../tests/helpers/inputs.ts";
 
 const WRITER = new URL("../../tests/helpers/rotating_writer.ts", import.meta.url).pathname;
 
@@ -101,6 +103,41 @@ Deno.test("a removed file stays open until the name comes back; partial line kep
     assert(logger.text().includes(`Input file ${f} has been recreated`), logger.text());
   } finally {
     await inputs.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("FileSource.openAt (addinput): from a byte offset, clamped to the size, or from the end", () => {
+  const dir = Deno.makeTempDirSync();
+  const f = `${dir}/in.log`;
+  writeFileSync(f, "0123\nabcd\nlast\n");
+  const env = sourceEnv(new MemoryLogger(), { dryMs: 0 });
+  const drain = (s: FileSource) => {
+    const out: string[] = [];
+    s.poll(performance.now());
+    for (let l; (l = s.next()) !== null;) out.push(l);
+    return out;
+  };
+  const at5 = new FileSource(f, undefined, env);
+  const atEnd = new FileSource(f, undefined, env);
+  const beyond = new FileSource(f, "CTX", env);
+  try {
+    at5.openAt(5);
+    atEnd.openAt("end");
+    beyond.openAt(1000);
+    assertEquals([drain(at5), drain(atEnd), drain(beyond)], [["abcd", "last"], [], []]);
+    const st = Deno.statSync(f);
+    const info = at5.info();
+    assertEquals(
+      [info.status, info.offset, info.size, info.dev, info.inode, info.lines],
+      ["Open", 15, 15, st.dev, st.ino, 2],
+    );
+    appendFileSync(f, "new\n");
+    assertEquals([drain(at5), drain(atEnd), drain(beyond)], [["new"], ["new"], ["new"]]);
+    assertEquals(beyond.info().context, "CTX");
+  } finally {
+    for (const s of [at5, atEnd, beyond]) s.close();
+    assertEquals(at5.info().status, "Closed");
     Deno.removeSync(dir, { recursive: true });
   }
 });
