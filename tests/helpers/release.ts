@@ -13,7 +13,7 @@ import { buildRelease, type ReleaseResult } from "../../tools/release.ts";
  * (this machine) or a target triple. `deno compile` downloads the Deno
  * runtime, so this works only where dl.deno.land is reachable:
  *
- *     SEC_TS_RELEASE_COMPILE=1 deno test -A tests/package_test.ts tests/systemd_units_test.ts
+ *     SEC_TS_RELEASE_COMPILE=1 deno test -A tests/system/package_test.ts tests/system/systemd_units_test.ts
  */
 export const COMPILED: string | undefined = Deno.env.get("SEC_TS_RELEASE_COMPILE") || undefined;
 
