@@ -7,7 +7,8 @@
  * @module
  */
 import { parseTimeSpec } from "./calendar_spec.ts";
-import { parseActionList } from "./action_list.ts";
+import { parseActionList, type ParsedActionList } from "./action_list.ts";
+import { checkActionList, compileActionList } from "./action_compiler.ts";
 import { type ContextExpr, parseContextExpr } from "./context_expr.ts";
 import { type RawField, type RawRule, readConfigText } from "./config_file.ts";
 import {
@@ -582,49 +583,16 @@ function compileActions(
   syntax: TemplateSyntax,
   options: LoadOptions,
 ): CompiledActionList {
-  let ast: unknown;
+  let parsed: ParsedActionList;
   try {
-    ast = parseActionList(f.value);
+    parsed = parseActionList(f.value);
   } catch (e) {
     throw new RuleError(`invalid action list '${f.value}': ${(e as Error).message}`, f.line);
   }
-  const list = compileActionValue(ast, syntax) as CompiledActionList;
+  const list = compileActionList(parsed, syntax);
   if (options.checkAction) {
-    const visit = (l: CompiledActionList) => {
-      for (const a of l) {
-        const problem = options.checkAction!(a);
-        if (problem !== undefined) throw new RuleError(problem, f.line);
-        for (const v of Object.values(a)) {
-          if (
-            Array.isArray(v) && v.length > 0 && typeof v[0] === "object" && v[0] && "type" in v[0]
-          ) {
-            visit(v as CompiledActionList);
-          }
-        }
-      }
-    };
-    visit(list);
+    const problem = checkActionList(list, options.checkAction);
+    if (problem !== undefined) throw new RuleError(problem, f.line);
   }
   return list;
-}
-
-/**
- * Turns a parsed action (list) into its compiled form: every string
- * parameter becomes a template; nested lists and objects are compiled
- * recursively. The `type` discriminator and keys starting with "_" stay.
- */
-function compileActionValue(v: unknown, syntax: TemplateSyntax): unknown {
-  if (typeof v === "string") return parseTemplate(v, syntax);
-  if (Array.isArray(v)) return v.map((x) => compileActionValue(x, syntax));
-  if (v !== null && typeof v === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      out[k] = k === "type" || k === "kind" || k.startsWith("_") ||
-          typeof x !== "string" && typeof x !== "object"
-        ? x
-        : compileActionValue(x, syntax);
-    }
-    return out;
-  }
-  return v;
 }
