@@ -16,7 +16,7 @@ import { contextByName, type Frame, param, varName } from "./frame.ts";
 import { perlSplitLines } from "../split_lines.ts";
 
 /** Renders an action parameter (`dflt` when absent). */
-export type ParamFn = (t: Template | undefined, dflt?: string) => string;
+type ParamFn = (t: Template | undefined, dflt?: string) => string;
 
 /** The message logged before an action of type `K` runs (`v`: its variable's name). */
 type Tracer<K extends ActionType> = (
@@ -84,7 +84,7 @@ const SETS_VARIABLE: ReadonlySet<ActionType> = new Set<ActionType>([
 ]);
 
 /** The name of an action's variable parameter (without `%`), or "". */
-export function traceVarName(a: CompiledAction): string {
+function traceVarName(a: CompiledAction): string {
   return "variable" in a && a.variable !== undefined ? varName(a.variable) : "";
 }
 
@@ -100,12 +100,12 @@ function traceBefore<K extends ActionType>(
 }
 
 /** True when SEC logs the variable's value after action `a`. */
-export function tracesVariable(a: CompiledAction): boolean {
+function tracesVariable(a: CompiledAction): boolean {
   return SETS_VARIABLE.has(a.type) && "variable" in a && a.variable !== undefined;
 }
 
 /** The event lines the event actions create, as SEC logs them. */
-export function traceEvents(type: string, lines: string[], context?: string): string[] {
+function traceEvents(type: string, lines: string[], context?: string): string[] {
   if (type === "cevent") return lines.map((l) => `Creating event '${l}' with context '${context}'`);
   return lines.map((l) => `Creating event '${l}'`);
 }
