@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { cpSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { cpSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { diffText, equalBytes, filesUnder, loadTestCase } from "../../src/runtime/rule_tests.ts";
 
