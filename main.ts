@@ -23,9 +23,16 @@ export async function main(args: string[]): Promise<number> {
   const { applyUmask, checkUserGroup, detach, isDetachedCopy, writePidFile } = await import(
     "./src/runtime/process.ts"
   );
+  // SECRC names SEC's resource file: its lines are arguments after the command line's
+  const { anchorResourceFile, resourceArguments } = await import(
+    "./src/runtime/resource_file.ts"
+  );
+  const rc = resourceArguments();
+  if (rc.error !== undefined) console.error(`sec-ts: ${rc.error}`);
+  const allArgs = [...args, ...rc.args];
   let opts;
   try {
-    opts = parseCommandLine(args);
+    opts = parseCommandLine(allArgs);
   } catch (e) {
     if (e instanceof UsageError) {
       console.error(`sec-ts: ${e.message}`);
@@ -49,6 +56,7 @@ export async function main(args: string[]): Promise<number> {
   applyUmask(opts);
   if (opts.detach && !opts.testonly && !isDetachedCopy()) {
     try {
+      anchorResourceFile(rc); // the detached copy starts in / and reads SECRC again
       detach(args);
       return 0;
     } catch (e) {
@@ -77,7 +85,7 @@ export async function main(args: string[]): Promise<number> {
         return 1;
       }
     }
-    return await runCorrelator(opts, logger, undefined, args);
+    return await runCorrelator(opts, logger, undefined, allArgs);
   } finally {
     await logger.close();
   }

@@ -397,7 +397,7 @@ export function isActionType(type: string): type is ActionType {
   return Object.hasOwn(PARSERS, type);
 }
 
-function varThenName(p: Params): Record<string, unknown> {
+function varThenName(p: Params): { variable: string; name: string; _end: void } {
   return { variable: p.variable(), name: p.need("context name"), _end: p.end() };
 }
 

@@ -7,7 +7,18 @@
  * @module
  */
 import { parseTimeSpec } from "./calendar_spec.ts";
-import { parseActionList } from "./action_list.ts";
+import { parseActionList, type ParsedActionList } from "./action_list.ts";
+import { checkActionList, compileActionList } from "./action_compiler.ts";
+import {
+  field,
+  parseContinue,
+  parseInteger,
+  parsePositive,
+  required,
+  RuleError,
+  ruleTypeOf,
+  yesNo,
+} from "./rule_fields.ts";
 import { type ContextExpr, parseContextExpr } from "./context_expr.ts";
 import { type RawField, type RawRule, readConfigText } from "./config_file.ts";
 import {
@@ -27,7 +38,6 @@ import type {
   PatternPart,
   Rule,
   RuleFile,
-  RuleType,
 } from "./rules.ts";
 import {
   ACTION_SYNTAX,
@@ -83,84 +93,6 @@ function setsMatchVars(ptype: string | undefined): boolean {
   }
 }
 
-class RuleError extends Error {
-  constructor(message: string, readonly line?: number) {
-    super(message);
-  }
-}
-
-const TYPE_NAMES: Record<string, RuleType> = {
-  single: "Single",
-  singlewithscript: "SingleWithScript",
-  singlewithsuppress: "SingleWithSuppress",
-  pair: "Pair",
-  pairwithwindow: "PairWithWindow",
-  singlewiththreshold: "SingleWithThreshold",
-  singlewith2thresholds: "SingleWith2Thresholds",
-  suppress: "Suppress",
-  calendar: "Calendar",
-  jump: "Jump",
-  options: "Options",
-};
-
-const P1 = ["continue", "ptype", "pattern", "varmap", "context"];
-const KEYWORDS: Record<RuleType, string[]> = {
-  Single: [...P1, "desc", "action"],
-  SingleWithScript: [...P1, "script", "shell", "desc", "action", "action2"],
-  SingleWithSuppress: [...P1, "desc", "action", "window"],
-  Pair: [
-    ...P1,
-    "desc",
-    "action",
-    "continue2",
-    "ptype2",
-    "pattern2",
-    "varmap2",
-    "context2",
-    "desc2",
-    "action2",
-    "window",
-  ],
-  PairWithWindow: [
-    ...P1,
-    "desc",
-    "action",
-    "continue2",
-    "ptype2",
-    "pattern2",
-    "varmap2",
-    "context2",
-    "desc2",
-    "action2",
-    "window",
-  ],
-  SingleWithThreshold: [...P1, "desc", "action", "action2", "window", "thresh"],
-  SingleWith2Thresholds: [
-    ...P1,
-    "desc",
-    "action",
-    "window",
-    "thresh",
-    "desc2",
-    "action2",
-    "window2",
-    "thresh2",
-  ],
-  EventGroup: [], // computed per N
-  Suppress: ["ptype", "pattern", "varmap", "context", "desc"],
-  Calendar: ["time", "context", "desc", "action"],
-  Jump: [...P1, "cfset", "constset", "desc"],
-  Options: ["joincfset", "procallin"],
-};
-
-function eventGroupKeywords(n: number): string[] {
-  const base = ["continue", "ptype", "pattern", "varmap", "context", "count", "thresh", "egtoken"];
-  const out = [...base];
-  for (let i = 2; i <= n; i++) for (const k of base) out.push(k + i);
-  out.push("desc", "action", "init", "end", "slide", "multact", "egptype", "egpattern", "window");
-  return out;
-}
-
 /** Reads and compiles one configuration file's text (a byte string). */
 export function loadRuleText(name: string, text: string, options: LoadOptions = {}): LoadedFile {
   const raw = readConfigText(name, text);
@@ -210,70 +142,13 @@ export function loadRuleText(name: string, text: string, options: LoadOptions = 
   return { file: { name, rules, joincfset, procallin }, diagnostics };
 }
 
-function field(block: RawRule, key: string): RawField | undefined {
-  return block.fields.get(key);
-}
-
-function required(block: RawRule, key: string): RawField {
-  const f = block.fields.get(key);
-  if (f === undefined) throw new RuleError(`keyword '${key}' missing`);
-  return f;
-}
-
-function parseInteger(f: RawField, key: string): number {
-  if (!/^\d+$/.test(f.value)) {
-    throw new RuleError(`invalid ${key} value '${f.value}' (integer expected)`, f.line);
-  }
-  return parseInt(f.value, 10);
-}
-
-function parsePositive(f: RawField, key: string): number {
-  const n = parseInteger(f, key);
-  if (n === 0) throw new RuleError(`invalid ${key} value '${f.value}' (must be positive)`, f.line);
-  return n;
-}
-
-function yesNo(f: RawField | undefined, key: string, dflt: boolean, strict = true): boolean {
-  if (f === undefined) return dflt;
-  const v = f.value.toLowerCase();
-  if (v === "yes") return true;
-  if (v === "no") return false;
-  if (!strict) return dflt;
-  throw new RuleError(`invalid ${key} value '${f.value}' (Yes or No expected)`, f.line);
-}
-
 function compileRule(
   block: RawRule,
   options: LoadOptions,
   pendingGoto: { cont: Continue & { kind: "GoTo" }; ruleIndex: number }[],
   ruleIndex: number,
 ): Rule | null {
-  const typeField = required(block, "type");
-  const tv = typeField.value.toLowerCase();
-  let type: RuleType;
-  let egN = 0;
-  const eg = /^eventgroup(\d*)$/.exec(tv);
-  if (eg !== null) {
-    type = "EventGroup";
-    egN = eg[1] === "" ? 1 : parseInt(eg[1], 10);
-    if (egN < 1) throw new RuleError(`invalid rule type '${typeField.value}'`, typeField.line);
-  } else {
-    const t = TYPE_NAMES[tv];
-    if (t === undefined) {
-      throw new RuleError(`invalid rule type '${typeField.value}'`, typeField.line);
-    }
-    type = t;
-  }
-  const allowed = new Set(type === "EventGroup" ? eventGroupKeywords(egN) : KEYWORDS[type]);
-  allowed.add("type");
-  allowed.add("rem");
-  for (const k of block.order) {
-    if (!allowed.has(k)) {
-      const f = block.fields.get(k)!;
-      throw new RuleError(`keyword '${k}' is not valid for a ${type} rule`, f.line);
-    }
-  }
-
+  const { type, egN } = ruleTypeOf(block);
   const pairSyntax: TemplateSyntax = { actionVars: true, pairVars: true };
   const action = (key: string, syntax: TemplateSyntax = ACTION_SYNTAX) => {
     const f = field(block, key);
@@ -539,17 +414,6 @@ function compileRule(
   return base;
 }
 
-function parseContinue(f: RawField): Continue {
-  const v = f.value;
-  const lower = v.toLowerCase();
-  if (lower === "takenext") return { kind: "TakeNext" };
-  if (lower === "dontcont") return { kind: "DontCont" };
-  if (lower === "endmatch") return { kind: "EndMatch" };
-  const m = /^goto[ \t\n\v\f\r]+([^ \t\n\v\f\r].*)$/i.exec(v);
-  if (m !== null) return { kind: "GoTo", label: m[1], target: -1 };
-  throw new RuleError(`invalid continue value '${v}'`, f.line);
-}
-
 function compileContext(f: RawField, options: LoadOptions): CompiledContext {
   let parsed;
   try {
@@ -582,49 +446,16 @@ function compileActions(
   syntax: TemplateSyntax,
   options: LoadOptions,
 ): CompiledActionList {
-  let ast: unknown;
+  let parsed: ParsedActionList;
   try {
-    ast = parseActionList(f.value);
+    parsed = parseActionList(f.value);
   } catch (e) {
     throw new RuleError(`invalid action list '${f.value}': ${(e as Error).message}`, f.line);
   }
-  const list = compileActionValue(ast, syntax) as CompiledActionList;
+  const list = compileActionList(parsed, syntax);
   if (options.checkAction) {
-    const visit = (l: CompiledActionList) => {
-      for (const a of l) {
-        const problem = options.checkAction!(a);
-        if (problem !== undefined) throw new RuleError(problem, f.line);
-        for (const v of Object.values(a)) {
-          if (
-            Array.isArray(v) && v.length > 0 && typeof v[0] === "object" && v[0] && "type" in v[0]
-          ) {
-            visit(v as CompiledActionList);
-          }
-        }
-      }
-    };
-    visit(list);
+    const problem = checkActionList(list, options.checkAction);
+    if (problem !== undefined) throw new RuleError(problem, f.line);
   }
   return list;
-}
-
-/**
- * Turns a parsed action (list) into its compiled form: every string
- * parameter becomes a template; nested lists and objects are compiled
- * recursively. The `type` discriminator and keys starting with "_" stay.
- */
-function compileActionValue(v: unknown, syntax: TemplateSyntax): unknown {
-  if (typeof v === "string") return parseTemplate(v, syntax);
-  if (Array.isArray(v)) return v.map((x) => compileActionValue(x, syntax));
-  if (v !== null && typeof v === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      out[k] = k === "type" || k === "kind" || k.startsWith("_") ||
-          typeof x !== "string" && typeof x !== "object"
-        ? x
-        : compileActionValue(x, syntax);
-    }
-    return out;
-  }
-  return v;
 }

@@ -7,7 +7,7 @@
  */
 import type { Pattern, VarMap } from "./patterns.ts";
 import type { Template } from "./template.ts";
-import type { ActionType, ParsedActionList, ParsedActionOf } from "./action_list.ts";
+import type { ActionType, ParsedActionList, ParsedFields } from "./action_list.ts";
 
 export type { ActionType } from "./action_list.ts";
 
@@ -34,28 +34,31 @@ export type Continue =
   /** `target` is the index of the rule after the label in the same file (may equal the rule count). */
   | { readonly kind: "GoTo"; readonly label: string; target: number };
 
-/**
- * A compiled action: the parsed action with its string parameters turned
- * into templates (nested action lists compiled the same way).
- */
-export type CompiledAction = {
-  /** The action keyword. */
-  readonly type: ActionType;
-  /** Parameters: templates, template lists, nested compiled lists (see {@link CompiledActionOf}). */
-  readonly [key: string]: unknown;
-};
-
 /** A parameter's compiled form: strings become templates, nested lists compiled lists. */
 export type CompiledValue<T> = T extends string ? Template
   : T extends ParsedActionList ? CompiledActionList
   : T extends readonly string[] ? Template[]
   : T;
 
-/** The compiled action of type `K` (derived from the parser table in action_list.ts). */
-export type CompiledActionOf<K extends ActionType> = {
-  readonly [F in keyof ParsedActionOf<K>]: F extends "type" ? K
-    : CompiledValue<ParsedActionOf<K>[F]>;
-};
+/**
+ * The compiled action of type `K`: the parameters the parser table
+ * (action_list.ts) gives `K`, with strings turned into templates and
+ * nested action lists compiled the same way. An action handler takes this
+ * type, so it can only read parameters the parser produces.
+ */
+export type CompiledActionOf<K extends ActionType> =
+  & { readonly type: K }
+  & { readonly [F in keyof ParsedFields<K>]: CompiledValue<ParsedFields<K>[F]> };
+
+/**
+ * A compiled action: a union discriminated by `type`, one member per
+ * action type (`CompiledAction<K>` for the members of `K` only). Written
+ * as a mapped type indexed by `K` so that a handler table typed over every
+ * action type can be called with it (handlers[a.type](a)) without a cast.
+ */
+export type CompiledAction<K extends ActionType = ActionType> = {
+  [P in K]: CompiledActionOf<P>;
+}[K];
 
 /**
  * What the rule loader's `checkAction` hook is asked about: an action, the

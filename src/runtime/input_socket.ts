@@ -41,6 +41,15 @@ import { encodingOf } from "./input_lines.ts";
 import { errorText, type InputSource, type SourceEnv, type SourceInfo } from "./input_source.ts";
 import { LineSplitter, parseSocketSpec, type SocketAddress } from "./input_socket_util.ts";
 import { splitSyslogOption, syslogToTraditional } from "./syslog_header.ts";
+import {
+  type DatagramSocket,
+  listenDatagram,
+  openProcNetUdp,
+  removeStaleSocket,
+  udpKernelDrops,
+} from "./datagram.ts";
+import { LineQueue } from "./line_queue.ts";
+import { SocketWarnings } from "./input_socket_report.ts";
 
 export { isSocketSpec, LineSplitter, parseSocketSpec } from "./input_socket_util.ts";
 export type { SocketAddress, SocketKind } from "./input_socket_util.ts";
@@ -53,9 +62,6 @@ export const MAX_QUEUED_BYTES = 4 << 20;
 
 /** Bytes read at once from a stream connection. */
 const READ_SIZE = 65536;
-
-/** Minimum interval between "lines dropped" / "lines cut" log messages, in ms. */
-const REPORT_MS = 10_000;
 
 /** A listening socket input (see the module doc). */
 export class SocketSource implements InputSource {
@@ -84,13 +90,9 @@ export class SocketSource implements InputSource {
   readonly #syslog: boolean;
   readonly #env: SourceEnv;
   readonly #maxLine: number;
-  readonly #maxQueued: number;
-  #queue: string[] = [];
-  #head = 0;
-  #queuedBytes = 0;
+  readonly #queue: LineQueue;
   #closed = false;
   #listening = false;
-  #waiters: (() => void)[] = [];
   #listener: Deno.Listener | null = null;
   #conns = new Set<Deno.Conn>();
   #udp: dgram.Socket | null = null;
@@ -98,19 +100,12 @@ export class SocketSource implements InputSource {
   #udpPort: number | undefined;
   #cutByConnections = 0;
   #splitters = new Set<LineSplitter>();
-  #reportedDrops = 0;
-  #reportedKernel: number | undefined;
-  #lastKernelCheck = 0;
-  #reportedRefused = 0;
-  #reportedAcceptErrors = 0;
-  #lastAcceptError = "";
+  readonly #warnings: SocketWarnings;
   #connLast = new Map<Deno.Conn, number>();
   #slotWaiter: (() => void) | null = null;
   /** Resolves once the socket is bound (node:dgram binds asynchronously); never rejects. */
   bound: Promise<void> = Promise.resolve();
   #idleTimer: ReturnType<typeof setInterval> | undefined;
-  #reportedCuts = 0;
-  #lastReport = 0;
 
   /** Creates the input `name` (a socket spec); nothing listens before `open()`. */
   constructor(
@@ -123,7 +118,8 @@ export class SocketSource implements InputSource {
     this.context = context;
     this.#env = env;
     this.#maxLine = limits.maxLine ?? MAX_LINE_BYTES;
-    this.#maxQueued = limits.maxQueued ?? MAX_QUEUED_BYTES;
+    this.#queue = new LineQueue(limits.maxQueued ?? MAX_QUEUED_BYTES);
+    this.#warnings = new SocketWarnings(name, env.logger, this.#maxLine, () => this.kernelDrops());
     let addr: SocketAddress | null = null;
     const { spec, syslog } = splitSyslogOption(name);
     this.#syslog = syslog;
@@ -178,29 +174,14 @@ export class SocketSource implements InputSource {
 
   /** The next queued line, or null. */
   next(): string | null {
-    if (this.#head >= this.#queue.length) return null;
-    const line = this.#queue[this.#head];
-    this.#queue[this.#head++] = "";
-    if (this.#head === this.#queue.length) {
-      this.#queue.length = 0;
-      this.#head = 0;
-    } else if (this.#head >= 4096) {
-      this.#queue.splice(0, this.#head);
-      this.#head = 0;
-    }
-    this.#queuedBytes -= line.length + 1;
-    this.lines++;
-    if (this.#waiters.length > 0 && this.#queuedBytes < this.#maxQueued / 2) {
-      const w = this.#waiters;
-      this.#waiters = [];
-      for (const f of w) f();
-    }
+    const line = this.#queue.next();
+    if (line !== null) this.lines++;
     return line;
   }
 
   /** True when a line is queued. */
   ready(_nowMs: number): boolean {
-    return this.#head < this.#queue.length;
+    return this.#queue.length > 0;
   }
 
   /** Reports dropped and cut lines (rate limited); tells whether a line is queued. */
@@ -238,9 +219,7 @@ export class SocketSource implements InputSource {
     } catch {
       // already closed
     }
-    const w = this.#waiters;
-    this.#waiters = [];
-    for (const f of w) f();
+    this.#queue.wake();
     this.#slotWaiter?.();
     this.#slotWaiter = null;
     const a = this.#addr;
@@ -268,7 +247,7 @@ export class SocketSource implements InputSource {
       connections: this.#conns.size,
       refused: this.#listener !== null ? this.refused : undefined,
       acceptErrors: this.#listener !== null ? this.acceptErrors : undefined,
-      queued: this.#queue.length - this.#head,
+      queued: this.#queue.length,
     };
   }
 
@@ -287,19 +266,13 @@ export class SocketSource implements InputSource {
   }
 
   #push = (line: string): void => {
-    if (this.#syslog) line = syslogToTraditional(line);
-    this.#queue.push(line);
-    this.#queuedBytes += line.length + 1;
+    this.#queue.push(this.#syslog ? syslogToTraditional(line) : line);
   };
-
-  #full(): boolean {
-    return this.#queuedBytes >= this.#maxQueued;
-  }
 
   #received(n: number): void {
     this.bytes += n;
     const now = this.lastDataMs = performance.now();
-    if (now - this.#lastReport >= REPORT_MS) this.#report(now);
+    if (this.#warnings.due(now)) this.#report(now);
     if (this.timedOut) this.#env.fresh(this);
   }
 
@@ -321,7 +294,7 @@ export class SocketSource implements InputSource {
       } catch (e) {
         if (this.#closed || e instanceof Deno.errors.BadResource) break;
         this.acceptErrors++;
-        this.#lastAcceptError = errorText(e);
+        this.#warnings.lastAcceptError = errorText(e);
         this.#report(performance.now());
         backoff = backoff === 0 ? 50 : Math.min(1000, backoff * 2);
         await new Promise((r) => setTimeout(r, backoff));
@@ -346,7 +319,7 @@ export class SocketSource implements InputSource {
 
   /** Closes the connections that sent nothing for `idleMs` (not those held back by a full queue). */
   #closeIdle(idleMs: number): void {
-    if (this.#full()) return;
+    if (this.#queue.full()) return;
     const limit = performance.now() - idleMs;
     for (const [conn, last] of this.#connLast) {
       if (last >= limit) continue;
@@ -370,9 +343,9 @@ export class SocketSource implements InputSource {
     const buf = new Uint8Array(READ_SIZE);
     try {
       while (!this.#closed) {
-        if (this.#full()) {
+        if (this.#queue.full()) {
           // stop reading: the sender is held back by the kernel's buffers
-          await new Promise<void>((r) => this.#waiters.push(r));
+          await this.#queue.room();
           continue;
         }
         const n = await conn.read(buf);
@@ -380,9 +353,9 @@ export class SocketSource implements InputSource {
         if (n === 0) continue;
         this.#connLast.set(conn, performance.now());
         this.#received(n);
-        const before = this.#queue.length;
+        const before = this.#queue.pushed;
         splitter.push(buf.subarray(0, n), this.#push);
-        if (this.#queue.length !== before) this.#env.notify();
+        if (this.#queue.pushed !== before) this.#env.notify();
       }
     } catch (e) {
       // a connection closed for idleness ends its read with BadResource
@@ -395,9 +368,9 @@ export class SocketSource implements InputSource {
     }
     this.#connLast.delete(conn);
     if (!this.#closed) {
-      const before = this.#queue.length;
+      const before = this.#queue.pushed;
       splitter.flush(this.#push);
-      if (this.#queue.length !== before) this.#env.notify();
+      if (this.#queue.pushed !== before) this.#env.notify();
       this.#env.logger.log(LogLevel.debug, `Connection to input ${this.name} closed`);
     }
     this.#splitters.delete(splitter);
@@ -416,7 +389,7 @@ export class SocketSource implements InputSource {
   /** Queues the lines of a datagram, or counts them as dropped when the queue is full. */
   #datagram(splitter: LineSplitter, data: Uint8Array): void {
     this.#received(data.length);
-    if (this.#full()) {
+    if (this.#queue.full()) {
       let lines = 0;
       for (let i = data.indexOf(10); i >= 0; i = data.indexOf(10, i + 1)) lines++;
       if (data.length > 0 && data[data.length - 1] !== 10) lines++;
@@ -437,7 +410,7 @@ export class SocketSource implements InputSource {
       this.#unixgram = sock;
       this.#udpPort = (sock.addr as Deno.NetAddr).port;
       openProcNetUdp();
-      this.#reportedKernel = this.kernelDrops();
+      this.#warnings.kernelBase();
       this.#receiveLoop(sock, splitter);
       return;
     }
@@ -453,7 +426,7 @@ export class SocketSource implements InputSource {
     this.bound = new Promise<void>((resolve) => {
       sock.once("listening", () => {
         this.#udpPort = sock.address().port;
-        this.#reportedKernel = this.kernelDrops();
+        this.#warnings.kernelBase();
         resolve();
       });
       sock.once("error", () => resolve());
@@ -489,152 +462,13 @@ export class SocketSource implements InputSource {
     }
   }
 
-  /**
-   * Datagrams the kernel dropped for this UDP socket (Linux /proc/net/udp*),
-   * if known. The /proc files are opened once, while Deno still allows it
-   * (once permissions are revoked, /proc/net needs --allow-all), and re-read
-   * from offset 0 on each call.
-   */
+  /** Datagrams the kernel dropped for this UDP socket (Linux /proc/net/udp*), if known. */
   kernelDrops(): number | undefined {
-    const port = this.#udpPort;
-    if (port === undefined) return undefined;
-    let total: number | undefined;
-    for (const text of readProcNetUdp()) {
-      for (const row of text.split("\n").slice(1)) {
-        const cols = row.trim().split(/\s+/);
-        if (cols.length < 13) continue;
-        const local = cols[1];
-        if (parseInt(local.slice(local.lastIndexOf(":") + 1), 16) !== port) continue;
-        total = (total ?? 0) + Number(cols[cols.length - 1]);
-      }
-    }
-    return total;
+    return this.#udpPort === undefined ? undefined : udpKernelDrops(this.#udpPort);
   }
 
   /** Logs the lines dropped and cut since the last report, at most every REPORT_MS. */
   #report(nowMs: number): void {
-    if (nowMs - this.#lastReport < REPORT_MS) return;
-    const drops = this.dropped - this.#reportedDrops;
-    const cuts = this.cut - this.#reportedCuts;
-    const refused = this.refused - this.#reportedRefused;
-    const acceptErrors = this.acceptErrors - this.#reportedAcceptErrors;
-    let kernel = 0;
-    if (this.#udpPort !== undefined && nowMs - this.#lastKernelCheck >= 1000) {
-      this.#lastKernelCheck = nowMs;
-      const k = this.kernelDrops();
-      if (k !== undefined) {
-        kernel = k - (this.#reportedKernel ?? k);
-        this.#reportedKernel = k;
-      }
-    }
-    if (drops === 0 && cuts === 0 && refused === 0 && acceptErrors === 0 && kernel <= 0) return;
-    this.#lastReport = nowMs;
-    if (kernel > 0) {
-      this.#env.logger.log(
-        LogLevel.warning,
-        `Input ${this.name}: the kernel dropped ${kernel} datagrams (receive buffer full), ${this.#reportedKernel} in total`,
-      );
-    }
-    if (acceptErrors > 0) {
-      this.#env.logger.log(
-        LogLevel.warning,
-        `Input ${this.name}: ${acceptErrors} connections could not be accepted (${this.#lastAcceptError}); still listening`,
-      );
-      this.#reportedAcceptErrors = this.acceptErrors;
-    }
-    if (refused > 0) {
-      this.#env.logger.log(
-        LogLevel.warning,
-        `Input ${this.name}: --max-connections reached ${refused} times, new connections wait`,
-      );
-      this.#reportedRefused = this.refused;
-    }
-    if (drops > 0) {
-      this.#env.logger.log(
-        LogLevel.warning,
-        `Input ${this.name}: ${drops} lines dropped (queue full, correlator behind), ${this.dropped} in total`,
-      );
-      this.#reportedDrops = this.dropped;
-    }
-    if (cuts > 0) {
-      this.#env.logger.log(
-        LogLevel.warning,
-        `Input ${this.name}: ${cuts} lines longer than ${this.#maxLine} bytes were cut`,
-      );
-      this.#reportedCuts = this.cut;
-    }
+    this.#warnings.report(nowMs, this);
   }
-}
-
-/** A datagram socket of Deno's (unstable) Deno.listenDatagram. */
-interface DatagramSocket {
-  readonly addr: Deno.Addr;
-  receive(p?: Uint8Array): Promise<[Uint8Array, Deno.Addr]>;
-  close(): void;
-}
-
-type ListenDatagram = (
-  o: { transport: "udp"; hostname: string; port: number } | {
-    transport: "unixpacket";
-    path: string;
-  },
-) => DatagramSocket;
-
-/** Deno.listenDatagram when Deno runs with --unstable-net, else undefined. */
-function listenDatagram(): ListenDatagram | undefined {
-  const f = (Deno as unknown as { listenDatagram?: ListenDatagram }).listenDatagram;
-  return typeof f === "function" ? f.bind(Deno) : undefined;
-}
-
-/** Removes `path` if it is a socket (left over from an earlier run). */
-function removeStaleSocket(path: string): void {
-  try {
-    if (Deno.lstatSync(path).isSocket) Deno.removeSync(path);
-  } catch {
-    // does not exist
-  }
-}
-
-let procFiles: Deno.FsFile[] | undefined;
-
-/** Opens /proc/net/udp and /proc/net/udp6 once (those that exist). */
-function openProcNetUdp(): void {
-  if (procFiles !== undefined) return;
-  procFiles = [];
-  for (const f of ["/proc/net/udp", "/proc/net/udp6"]) {
-    try {
-      procFiles.push(Deno.openSync(f, { read: true }));
-    } catch {
-      // not Linux, or no such table
-    }
-  }
-}
-
-/** The current text of the open /proc/net/udp* files. */
-function readProcNetUdp(): string[] {
-  const out: string[] = [];
-  const chunk = new Uint8Array(65536);
-  for (const file of procFiles ?? []) {
-    try {
-      file.seekSync(0, Deno.SeekMode.Start);
-      const parts: Uint8Array[] = [];
-      let n: number | null;
-      while ((n = file.readSync(chunk)) !== null && n > 0) parts.push(chunk.slice(0, n));
-      out.push(new TextDecoder().decode(concat(parts)));
-    } catch {
-      // unreadable now: no figure from this table
-    }
-  }
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const size = parts.reduce((s, p) => s + p.length, 0);
-  const all = new Uint8Array(size);
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
-  return all;
 }

@@ -8,52 +8,50 @@
  *
  * @module
  */
-import { isTemplate, render } from "../../lang/template.ts";
-import { tmpl } from "./deps.ts";
+import { render, type Template } from "../../lang/template.ts";
 import type { CheckedItem } from "../../lang/rules.ts";
 import { deniedMessage, type PermissionPolicy } from "../ports.ts";
 import { commandArgv, needsShell } from "../../lang/command_line.ts";
-import { type CodeCache, findPerl, perlHint } from "../code.ts";
+import { type CodeCache, type CodeSite, findPerl, perlHint } from "../code.ts";
 import { codeSource, isCacheCall } from "./code.ts";
 import { operandSite } from "../context_code.ts";
 
-type A = Record<string, unknown>;
-
-const SHELL_RUN = new Set(["shellcmd", "spawn", "cspawn", "pipe", "report"]);
-const EXEC_RUN = new Set(["cmdexec", "spawnexec", "cspawnexec", "pipeexec", "reportexec"]);
-const FILE_WRITE = new Set(["write", "writen", "owritecl"]);
-const UNIX = new Set(["udgram", "ustream"]);
-const PEER = new Set(["udpsock", "tcpsock"]);
-const CODE = new Set(["eval", "call", "lcall"]);
-
-/** The text of a template without variables, or undefined when it has some. */
-function constant(v: unknown): string | undefined {
-  if (!isTemplate(v) || v.hasMatchVars || v.hasActionVars) return undefined;
-  return render(v);
+/** The program a run action will run, when that is known at load time. */
+interface KnownProgram {
+  /** The program (`sh` for a shell command line), when known. */
+  program?: string;
+  /** True when nothing is run (no command: the text goes to standard output). */
+  none?: boolean;
 }
 
-/** The program a run action will run when that is known now ("" = none: standard output). */
-function knownProgram(a: A): { program?: string; none?: boolean } {
-  if (SHELL_RUN.has(a.type as string)) {
-    const cmd = tmpl(a, "cmdline");
-    if (cmd === undefined) return { none: true };
-    const text = constant(cmd);
-    if (text === undefined) {
-      // a variable part: the shell is needed if the fixed text already has a metacharacter
-      const fixed = cmd.parts.filter((p) => typeof p === "string").join(" ");
-      return needsShell(fixed) ? { program: "sh" } : {};
-    }
-    if (text.trim() === "") return { none: true };
-    return { program: needsShell(text) ? "sh" : commandArgv(text)[0] };
-  }
-  const words = a.args;
-  if (Array.isArray(words)) {
-    if (words.length === 0) return { none: true };
-    const p = constant(words[0]);
-    return p === undefined ? {} : { program: p };
-  }
-  const cmd = tmpl(a, "cmdline");
+/** The text of a template without variables, or undefined when it has some. */
+function constant(t: Template | undefined): string | undefined {
+  if (t === undefined || t.hasMatchVars || t.hasActionVars) return undefined;
+  return render(t);
+}
+
+/** The program of a shell-form command line (shellcmd, spawn, cspawn, pipe, report, script with shell=yes). */
+function shellProgram(cmd: Template | undefined): KnownProgram {
   if (cmd === undefined) return { none: true };
+  const text = constant(cmd);
+  if (text === undefined) {
+    // a variable part: the shell is needed if the fixed text already has a metacharacter
+    const fixed = cmd.parts.filter((p) => typeof p === "string").join(" ");
+    return needsShell(fixed) ? { program: "sh" } : {};
+  }
+  if (text.trim() === "") return { none: true };
+  return { program: needsShell(text) ? "sh" : commandArgv(text)[0] };
+}
+
+/** The program of an exec-form command line split into words at load time. */
+function execProgram(args: readonly Template[]): KnownProgram {
+  if (args.length === 0) return { none: true };
+  const p = constant(args[0]);
+  return p === undefined ? {} : { program: p };
+}
+
+/** The program of a command line run without a shell (script with shell=no). */
+function lineProgram(cmd: Template): KnownProgram {
   const text = constant(cmd);
   if (text === undefined) return {};
   const argv = text.split(/\s+/).filter((w) => w !== "");
@@ -67,77 +65,89 @@ function knownProgram(a: A): { program?: string; none?: boolean } {
 export function makeActionChecker(
   perms: PermissionPolicy,
   code: CodeCache,
-): (action: CheckedItem) => string | undefined {
-  return (action) => {
-    const a = action as A;
-    const type = a.type as string;
-    const what = type === "script" ? "script" : `action '${type}'`;
-    if (type === "context-code") {
-      // a ->, :> or = operand of a context expression (checked by the rule loader)
-      if (!perms.code) return deniedMessage("code", "code in a context expression");
-      const op = String(a.op);
-      const src = String(a.code ?? "");
-      if (op === "=") {
-        const p = findPerl(src);
-        return p === undefined ? undefined : perlHint("context-eval", p);
-      }
-      try {
-        code.compile(src, operandSite(op));
-      } catch (e) {
-        return (e as Error).message;
-      }
-      return undefined;
-    }
-    if (type === "script") {
-      // SingleWithScript: shell=yes runs like shellcmd, shell=no like cmdexec
-      return check({ ...a, type: a.shell === false ? "cmdexec" : "shellcmd" }, what);
-    }
-    return check(a, what);
-  };
-
-  function check(a: A, what: string): string | undefined {
-    const type = a.type as string;
-    if (SHELL_RUN.has(type) || EXEC_RUN.has(type)) {
-      const k = knownProgram(a);
-      if (k.none) return undefined;
-      if (!perms.anyRun) return deniedMessage("run", what, k.program);
-      if (k.program !== undefined && !perms.mayRun(k.program)) {
-        return deniedMessage("run", `${what} running '${k.program}'`, k.program);
-      }
-      return undefined;
-    }
-    if (FILE_WRITE.has(type)) {
-      const file = constant(a.file);
-      if (file === undefined || file === "-") return undefined;
-      if (!perms.mayWrite(file)) return deniedMessage("write", `${what} to '${file}'`, file);
-      return undefined;
-    }
-    if (UNIX.has(type) || PEER.has(type)) {
-      const target = tmpl(a, UNIX.has(type) ? "file" : "peer");
-      const t = constant(target);
-      if (!perms.anyNet) return deniedMessage("net", what, t);
-      if (t === undefined) return undefined;
-      const ok = UNIX.has(type) ? perms.mayUnix(t) : mayPeer(perms, t);
-      return ok ? undefined : deniedMessage("net", `${what} to '${t}'`, t);
-    }
-    if (CODE.has(type)) {
-      if (!perms.code) return deniedMessage("code", what);
-      if (type === "eval") {
-        const src = isTemplate(a.code) ? a.code.source : "";
-        const p = findPerl(src);
-        return p === undefined ? undefined : perlHint("eval", p);
-      }
-      if (type === "lcall") {
-        try {
-          code.compile(codeSource(a), isCacheCall(a) ? "lcall-cache" : "lcall");
-        } catch (e) {
-          return (e as Error).message;
-        }
-      }
-      return undefined;
+): (item: CheckedItem) => string | undefined {
+  /** --allow-run for a program known (or not) at load time. */
+  const run = (k: KnownProgram, what: string): string | undefined => {
+    if (k.none) return undefined;
+    if (!perms.anyRun) return deniedMessage("run", what, k.program);
+    if (k.program !== undefined && !perms.mayRun(k.program)) {
+      return deniedMessage("run", `${what} running '${k.program}'`, k.program);
     }
     return undefined;
-  }
+  };
+  /** --allow-net for a Unix socket path or a host:port peer. */
+  const net = (target: Template, unix: boolean, what: string): string | undefined => {
+    const t = constant(target);
+    if (!perms.anyNet) return deniedMessage("net", what, t);
+    if (t === undefined) return undefined;
+    const ok = unix ? perms.mayUnix(t) : mayPeer(perms, t);
+    return ok ? undefined : deniedMessage("net", `${what} to '${t}'`, t);
+  };
+  /** Compiles code now; the compiler's message when it fails. */
+  const compiles = (src: string, site: CodeSite): string | undefined => {
+    try {
+      code.compile(src, site);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return undefined;
+  };
+
+  return (item) => {
+    const what = `action '${item.type}'`;
+    switch (item.type) {
+      case "context-code": {
+        // a ->, :> or = operand of a context expression (checked by the rule loader)
+        if (!perms.code) return deniedMessage("code", "code in a context expression");
+        if (item.op === "=") {
+          const p = findPerl(item.code);
+          return p === undefined ? undefined : perlHint("context-eval", p);
+        }
+        return compiles(item.code, operandSite(item.op));
+      }
+      case "script":
+        // SingleWithScript: shell=yes runs like shellcmd, shell=no like cmdexec
+        return run(item.shell ? shellProgram(item.cmdline) : lineProgram(item.cmdline), "script");
+      case "shellcmd":
+      case "spawn":
+      case "cspawn":
+      case "pipe":
+      case "report":
+        return run(shellProgram(item.cmdline), what);
+      case "cmdexec":
+      case "spawnexec":
+      case "cspawnexec":
+      case "pipeexec":
+      case "reportexec":
+        return run(execProgram(item.args), what);
+      case "write":
+      case "writen":
+      case "owritecl": {
+        const file = constant(item.file);
+        if (file === undefined || file === "-") return undefined;
+        if (!perms.mayWrite(file)) return deniedMessage("write", `${what} to '${file}'`, file);
+        return undefined;
+      }
+      case "udgram":
+      case "ustream":
+        return net(item.file, true, what);
+      case "udpsock":
+      case "tcpsock":
+        return net(item.peer, false, what);
+      case "eval": {
+        if (!perms.code) return deniedMessage("code", what);
+        const p = findPerl(item.code.source);
+        return p === undefined ? undefined : perlHint("eval", p);
+      }
+      case "call":
+        return perms.code ? undefined : deniedMessage("code", what);
+      case "lcall":
+        if (!perms.code) return deniedMessage("code", what);
+        return compiles(codeSource(item), isCacheCall(item) ? "lcall-cache" : "lcall");
+      default:
+        return undefined;
+    }
+  };
 }
 
 function mayPeer(perms: PermissionPolicy, peer: string): boolean {

@@ -11,9 +11,10 @@
  *
  * @module
  */
-import type { ActionHandlers } from "./executor.ts";
-import { param, varName } from "./executor.ts";
-import { type ActionFrame, type ActionRuntime, refuse, tmpl } from "./deps.ts";
+import type { CompiledActionOf } from "../../lang/rules.ts";
+import type { Template } from "../../lang/template.ts";
+import { type ActionHandlers, type Frame, param, varName } from "./frame.ts";
+import { type ActionRuntime, refuse } from "./deps.ts";
 import {
   cacheEntryObject,
   type CodeSite,
@@ -23,40 +24,25 @@ import {
   type RuleFunction,
   stripParens,
 } from "../code.ts";
-import type { Template } from "../../lang/template.ts";
 import { variableText } from "../variables.ts";
 
-/** An action's parameters by name. */
-export type A = Record<string, unknown>;
-
-/** The parameter list of call/lcall: rendered words (split when the rule loaded, when it was). */
-export function paramList(f: ActionFrame, a: A): string[] {
-  const p = a.params ?? a.paramlist ?? a.args;
-  if (Array.isArray(p)) return (p as Template[]).map((t) => param(f, t));
-  if (p === undefined || p === null) return [];
-  return param(f, p).split(/\s+/).filter((w) => w !== "");
+/** The parameter list of call/lcall: each word the rule loader split off, rendered. */
+function paramList(f: Frame, params: readonly Template[]): string[] {
+  return params.map((t) => param(f, t));
 }
 
-/** True for the `:>` form of lcall. */
-export function isCacheCall(a: A): boolean {
-  const op = rawText(a.op);
-  return op === ":>" || a.cache === true;
+/** True for the `:>` form of lcall (pattern match cache entries as arguments). */
+export function isCacheCall(a: CompiledActionOf<"lcall">): boolean {
+  return a.op.source === ":>";
 }
 
-/** The text of a parameter as written (a template's source, or a plain string). */
-export function rawText(v: unknown): string | undefined {
-  if (typeof v === "string") return v;
-  if (v !== null && typeof v === "object" && "source" in v) return (v as Template).source;
-  return undefined;
-}
-
-/** The code text of an action (the template's source: lcall code is not substituted). */
-export function codeSource(a: A): string {
-  return rawText(a.code) ?? "";
+/** The code of lcall as written (it is compiled once, not substituted). */
+export function codeSource(a: CompiledActionOf<"lcall">): string {
+  return a.code.source;
 }
 
 /** Stores what code returned into %var, as SEC does. */
-function store(f: ActionFrame, name: string, result: unknown): void {
+function store(f: Frame, name: string, result: unknown): void {
   const v = resultValue(result);
   if (v === NO_VALUE) {
     f.engine.logger.log(6, `No value received for variable '%${name}', set to undef`);
@@ -67,7 +53,7 @@ function store(f: ActionFrame, name: string, result: unknown): void {
   f.engine.logger.log(6, `Variable '%${name}' set to '${variableText(v) ?? ""}'`);
 }
 
-function codeError(f: ActionFrame, what: string, e: unknown): void {
+function codeError(f: Frame, what: string, e: unknown): void {
   const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   f.engine.logger.log(2, `Error ${what}: ${msg}`);
 }
@@ -77,7 +63,7 @@ export type CodeActionType = "eval" | "call" | "lcall";
 
 /** eval, call and lcall (each checks --allow-code first). */
 export function codeActions(rt: ActionRuntime): Pick<ActionHandlers, CodeActionType> {
-  const allowed = (f: ActionFrame, action: string) => {
+  const allowed = (f: Frame, action: string) => {
     if (rt.permissions.code) return true;
     refuse(f, "code", `${action}: JavaScript code`);
     return false;
@@ -87,7 +73,7 @@ export function codeActions(rt: ActionRuntime): Pick<ActionHandlers, CodeActionT
     eval: (f, a) => {
       if (!allowed(f, "eval")) return;
       const name = varName(a.variable);
-      const code = stripParens(param(f, tmpl(a, "code")));
+      const code = stripParens(param(f, a.code));
       f.engine.logger.log(6, `Evaluating code '${code}' and setting variable '%${name}'`);
       let result: unknown;
       try {
@@ -101,7 +87,7 @@ export function codeActions(rt: ActionRuntime): Pick<ActionHandlers, CodeActionT
     call: (f, a) => {
       if (!allowed(f, "call")) return;
       const name = varName(a.variable);
-      const ref = varName(tmpl(a, "ref"));
+      const ref = varName(a.ref);
       const fn = f.engine.variables.get(ref);
       f.engine.logger.log(6, `Calling code '%${ref}->()' and setting variable '%${name}'`);
       if (typeof fn !== "function") {
@@ -110,7 +96,7 @@ export function codeActions(rt: ActionRuntime): Pick<ActionHandlers, CodeActionT
       }
       let result: unknown;
       try {
-        result = (fn as RuleFunction)(...paramList(f, a));
+        result = fn(...paramList(f, a.params));
       } catch (e) {
         codeError(f, `calling code '%${ref}->()'`, e);
         return;
@@ -129,7 +115,7 @@ export function codeActions(rt: ActionRuntime): Pick<ActionHandlers, CodeActionT
         codeError(f, "compiling lcall code", e);
         return;
       }
-      const params = paramList(f, a);
+      const params = paramList(f, a.params);
       let args: unknown[] = params;
       if (cached) {
         const cache = f.engine.currentEvent?.cache;

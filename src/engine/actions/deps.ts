@@ -1,12 +1,11 @@
 /**
- * What the action handlers beyond the core ones need from the runtime,
- * and small helpers they share (parameter access, permission refusals,
- * context lookup by name).
+ * What the action handlers beyond the core ones need from the runtime
+ * ({@link ActionRuntime}), and the permission checks they make with it
+ * at the action they guard.
  *
  * @module
  */
-import type { ActionHandler } from "./executor.ts";
-import type { Context } from "../contexts.ts";
+import type { Frame } from "./frame.ts";
 import {
   deniedMessage,
   type OutputSink,
@@ -16,10 +15,6 @@ import {
   type SocketSender,
 } from "../ports.ts";
 import type { CodeCache } from "../code.ts";
-import { isTemplate, type Template } from "../../lang/template.ts";
-
-/** The state an action runs with (the executor's frame). */
-export type ActionFrame = Parameters<ActionHandler>[0];
 
 /** Input files added and dropped at run time (addinput, dropinput). */
 export interface DynamicInputs {
@@ -49,20 +44,14 @@ export interface ActionRuntime {
   signal?: (name: string) => void;
 }
 
-/** The template parameter `key` of an action, if present. */
-export function tmpl(a: Record<string, unknown>, key: string): Template | undefined {
-  const v = a[key];
-  return isTemplate(v) ? v : undefined;
-}
-
 /** Logs that an action was refused for lack of a permission. */
-export function refuse(f: ActionFrame, kind: PermissionKind, what: string, item?: string): void {
+export function refuse(f: Frame, kind: PermissionKind, what: string, item?: string): void {
   f.engine.logger.log(2, `${deniedMessage(kind, what, item)} (action refused)`);
 }
 
 /** Permission check for `kind` on `item`; logs and returns false when denied. */
 export function permitted(
-  f: ActionFrame,
+  f: Frame,
   perms: PermissionPolicy,
   kind: PermissionKind,
   what: string,
@@ -91,13 +80,4 @@ function mayConnectText(perms: PermissionPolicy, peer: string): boolean {
   const i = peer.lastIndexOf(":");
   if (i < 0) return perms.mayConnect(peer, "");
   return perms.mayConnect(peer.slice(0, i), peer.slice(i + 1));
-}
-
-/** The context a name parameter refers to (`_THIS` in an expiring context's list). */
-export function contextByName(f: ActionFrame, name: string): Context | undefined {
-  if (name === "_THIS" && f.env?.thisContext !== undefined) {
-    const c = f.env.thisContext;
-    return c.deleted && !c.expiring ? undefined : c;
-  }
-  return f.engine.contexts.get(name);
 }

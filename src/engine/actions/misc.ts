@@ -1,14 +1,11 @@
 /**
  * The remaining actions: varset (pattern match cache lookup), addinput
- * and dropinput (input files at run time), sigemul (signal emulation),
- * and the --allow-write gate in front of the core write, writen and
- * owritecl actions (standard output, "-", needs no permission).
+ * and dropinput (input files at run time) and sigemul (signal emulation).
  *
  * @module
  */
-import type { ActionHandler, ActionHandlers } from "./executor.ts";
-import { param, varName } from "./executor.ts";
-import { type ActionRuntime, permitted, tmpl } from "./deps.ts";
+import { type ActionHandlers, param, varName } from "./frame.ts";
+import type { ActionRuntime } from "./deps.ts";
 
 /** The signals sigemul accepts. */
 export const EMULATED_SIGNALS: readonly string[] = ["HUP", "ABRT", "USR1", "USR2", "INT", "TERM"];
@@ -20,16 +17,14 @@ export type MiscActionType = "varset" | "addinput" | "dropinput" | "sigemul";
 export function miscActions(rt: ActionRuntime): Pick<ActionHandlers, MiscActionType> {
   return {
     varset: (f, a) => {
-      const entry = param(f, tmpl(a, "entry"));
+      const entry = param(f, a.entry);
       const hit = f.engine.currentEvent?.cache.has(entry) ?? false;
       f.engine.variables.set(varName(a.variable), hit ? "1" : "0");
     },
     addinput: (f, a) => {
-      const file = param(f, tmpl(a, "file"));
-      const offsetT = tmpl(a, "offset");
-      const offset = offsetT === undefined ? "-" : param(f, offsetT);
-      const ctxT = tmpl(a, "context");
-      const context = ctxT === undefined ? undefined : param(f, ctxT);
+      const file = param(f, a.file);
+      const offset = param(f, a.offset, "-");
+      const context = a.context === undefined ? undefined : param(f, a.context);
       if (!/^(-|\d+)$/.test(offset)) {
         f.engine.logger.log(3, `addinput: invalid offset '${offset}' for ${file}`);
         return;
@@ -47,7 +42,7 @@ export function miscActions(rt: ActionRuntime): Pick<ActionHandlers, MiscActionT
       rt.inputs.add(file, offset, context);
     },
     dropinput: (f, a) => {
-      const file = param(f, tmpl(a, "file"));
+      const file = param(f, a.file);
       if (rt.inputs === undefined) {
         f.engine.logger.log(3, `dropinput: input files cannot be dropped here (${file})`);
         return;
@@ -56,7 +51,7 @@ export function miscActions(rt: ActionRuntime): Pick<ActionHandlers, MiscActionT
       rt.inputs.drop(file);
     },
     sigemul: (f, a) => {
-      const sig = param(f, tmpl(a, "signal")).trim().toUpperCase().replace(
+      const sig = param(f, a.signal).trim().toUpperCase().replace(
         /^SIG/,
         "",
       );
@@ -75,20 +70,4 @@ export function miscActions(rt: ActionRuntime): Pick<ActionHandlers, MiscActionT
       rt.signal(sig);
     },
   };
-}
-
-/** write, writen and owritecl of `core`, behind the --allow-write check. */
-export function writeGates(
-  rt: ActionRuntime,
-  core: Pick<ActionHandlers, "write" | "writen" | "owritecl">,
-): Pick<ActionHandlers, "write" | "writen" | "owritecl"> {
-  // files other than standard output need --allow-write
-  const gate = (type: "write" | "writen" | "owritecl"): ActionHandler => (f, a) => {
-    const file = param(f, a.file);
-    if (file !== "-" && !permitted(f, rt.permissions, "write", `${type}: writing file`, file)) {
-      return;
-    }
-    return core[type](f, a);
-  };
-  return { write: gate("write"), writen: gate("writen"), owritecl: gate("owritecl") };
 }

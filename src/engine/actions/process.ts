@@ -11,12 +11,9 @@
  * @module
  */
 import { render, type Template } from "../../lang/template.ts";
-import type { ActionHandlers } from "./executor.ts";
-import { param } from "./executor.ts";
-import { type ActionFrame, type ActionRuntime, contextByName, permitted, tmpl } from "./deps.ts";
+import { type ActionHandlers, contextByName, type Frame, param } from "./frame.ts";
+import { type ActionRuntime, permitted } from "./deps.ts";
 import { commandArgv, shellQuote } from "../../lang/command_line.ts";
-
-type A = Record<string, unknown>;
 
 /** A rendered command: what is run and how it is shown. */
 interface Command {
@@ -26,7 +23,7 @@ interface Command {
 }
 
 /** Renders a shell-form command line (quoting %s when asked). */
-function shellCommand(f: ActionFrame, t: Template | undefined, quote: boolean): Command {
+function shellCommand(f: Frame, t: Template | undefined, quote: boolean): Command {
   const text = t === undefined
     ? ""
     : quote
@@ -36,14 +33,8 @@ function shellCommand(f: ActionFrame, t: Template | undefined, quote: boolean): 
 }
 
 /** Renders an exec-form command line: each word the loader split off is one argument. */
-function execCommand(f: ActionFrame, a: A): Command {
-  const words = a.args as Template[] | undefined;
-  let argv: string[];
-  if (Array.isArray(words)) argv = words.map((w) => param(f, w));
-  else {
-    const t = tmpl(a, "cmdline");
-    argv = t === undefined ? [] : param(f, t).split(/\s+/).filter((w) => w !== "");
-  }
+function execCommand(f: Frame, args: readonly Template[]): Command {
+  const argv = args.map((w) => param(f, w));
   return { argv, display: argv.join(" "), shell: false };
 }
 
@@ -51,7 +42,7 @@ function describe(c: Command): string {
   return c.shell ? `shell command '${c.display}'` : `command '${c.display}'`;
 }
 
-function allowed(f: ActionFrame, rt: ActionRuntime, c: Command, action: string): boolean {
+function allowed(f: Frame, rt: ActionRuntime, c: Command, action: string): boolean {
   if (c.argv.length === 0) {
     f.engine.logger.log(3, `${action}: empty command line, nothing run`);
     return false;
@@ -74,37 +65,37 @@ export type ProcessActionType =
 
 /** The process actions (the --allow-run check is in `allowed`, called by each). */
 export function processActions(rt: ActionRuntime): Pick<ActionHandlers, ProcessActionType> {
-  const log = (f: ActionFrame, level: number, msg: string) => f.engine.logger.log(level, msg);
+  const log = (f: Frame, level: number, msg: string) => f.engine.logger.log(level, msg);
 
-  const run = (f: ActionFrame, c: Command, action: string) => {
+  const run = (f: Frame, c: Command, action: string) => {
     if (!allowed(f, rt, c, action)) return;
     rt.outputs.flush(); // what was written so far comes before the child's output
     rt.children.start({ argv: c.argv, display: c.display, output: "inherit" });
   };
-  const spawn = (f: ActionFrame, c: Command, action: string, context: string | undefined) => {
+  const spawn = (f: Frame, c: Command, action: string, context: string | undefined) => {
     if (!allowed(f, rt, c, action)) return;
     rt.children.start({ argv: c.argv, display: c.display, output: "events", context });
   };
-  const feed = (f: ActionFrame, c: Command, action: string, data: string) => {
+  const feed = (f: Frame, c: Command, action: string, data: string) => {
     if (!allowed(f, rt, c, action)) return;
     rt.outputs.flush();
     rt.children.start({ argv: c.argv, display: c.display, output: "inherit", stdin: data });
   };
 
-  const pipe = (exec: boolean) => (f: ActionFrame, a: A) => {
-    const text = param(f, a.text, f.list.desc);
-    const c = exec ? execCommand(f, a) : shellCommand(f, tmpl(a, "cmdline"), false);
+  /** pipe, pipeexec: the text to the command's standard input (no command: standard output). */
+  const pipe = (f: Frame, t: Template | undefined, c: Command, action: string) => {
+    const text = param(f, t, f.list.desc);
     log(f, 5, `Feeding event '${text}' to ${describe(c)}`);
     if (c.argv.length === 0) {
       rt.outputs.write("-", text + "\n");
       return;
     }
-    feed(f, c, exec ? "pipeexec" : "pipe", text + "\n");
+    feed(f, c, action, text + "\n");
   };
 
-  const report = (exec: boolean) => (f: ActionFrame, a: A) => {
-    const name = param(f, a.name);
-    const c = exec ? execCommand(f, a) : shellCommand(f, tmpl(a, "cmdline"), false);
+  /** report, reportexec: a context's event store to the command (no command: standard output). */
+  const report = (f: Frame, t: Template, c: Command, action: string) => {
+    const name = param(f, t);
     const ctx = contextByName(f, name);
     if (ctx === undefined || ctx.events.length === 0) return;
     log(f, 5, `Reporting the event store of context '${name}' through ${describe(c)}`);
@@ -113,45 +104,45 @@ export function processActions(rt: ActionRuntime): Pick<ActionHandlers, ProcessA
       rt.outputs.write("-", data);
       return;
     }
-    feed(f, c, exec ? "reportexec" : "report", data);
+    feed(f, c, action, data);
   };
 
   return {
     shellcmd: (f, a) => {
-      const c = shellCommand(f, tmpl(a, "cmdline"), rt.quoting);
+      const c = shellCommand(f, a.cmdline, rt.quoting);
       log(f, 5, `Executing ${describe(c)}`);
       run(f, c, "shellcmd");
     },
     cmdexec: (f, a) => {
-      const c = execCommand(f, a);
+      const c = execCommand(f, a.args);
       log(f, 5, `Executing ${describe(c)}`);
       run(f, c, "cmdexec");
     },
     spawn: (f, a) => {
-      const c = shellCommand(f, tmpl(a, "cmdline"), rt.quoting);
+      const c = shellCommand(f, a.cmdline, rt.quoting);
       log(f, 5, `Spawning ${describe(c)}`);
       spawn(f, c, "spawn", undefined);
     },
     spawnexec: (f, a) => {
-      const c = execCommand(f, a);
+      const c = execCommand(f, a.args);
       log(f, 5, `Spawning ${describe(c)}`);
       spawn(f, c, "spawnexec", undefined);
     },
     cspawn: (f, a) => {
       const ctx = param(f, a.name);
-      const c = shellCommand(f, tmpl(a, "cmdline"), rt.quoting);
+      const c = shellCommand(f, a.cmdline, rt.quoting);
       log(f, 5, `Spawning ${describe(c)} with context '${ctx}'`);
       spawn(f, c, "cspawn", ctx);
     },
     cspawnexec: (f, a) => {
       const ctx = param(f, a.name);
-      const c = execCommand(f, a);
+      const c = execCommand(f, a.args);
       log(f, 5, `Spawning ${describe(c)} with context '${ctx}'`);
       spawn(f, c, "cspawnexec", ctx);
     },
-    pipe: pipe(false),
-    pipeexec: pipe(true),
-    report: report(false),
-    reportexec: report(true),
+    pipe: (f, a) => pipe(f, a.text, shellCommand(f, a.cmdline, false), "pipe"),
+    pipeexec: (f, a) => pipe(f, a.text, execCommand(f, a.args), "pipeexec"),
+    report: (f, a) => report(f, a.name, shellCommand(f, a.cmdline, false), "report"),
+    reportexec: (f, a) => report(f, a.name, execCommand(f, a.args), "reportexec"),
   };
 }

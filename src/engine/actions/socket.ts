@@ -6,8 +6,7 @@
  *
  * @module
  */
-import type { ActionHandlers } from "./executor.ts";
-import { param } from "./executor.ts";
+import { type ActionHandlers, param } from "./frame.ts";
 import { type ActionRuntime, permitted } from "./deps.ts";
 
 /** The action types of the socket actions. */

@@ -7,12 +7,14 @@
  *
  * @module
  */
-import { type ActionExecutor, type ActionHandlers, coreActions } from "./executor.ts";
+import { type ActionExecutor, coreActions } from "./executor.ts";
+import type { ActionHandlers } from "./frame.ts";
 import type { ActionRuntime } from "./deps.ts";
 import { processActions } from "./process.ts";
 import { socketActions } from "./socket.ts";
 import { codeActions } from "./code.ts";
-import { miscActions, writeGates } from "./misc.ts";
+import { miscActions } from "./misc.ts";
+import { writeGates } from "./output.ts";
 import { windowActions } from "../operations/window_actions.ts";
 
 /** Every action's handler, for executor `x` with runtime `rt`. */

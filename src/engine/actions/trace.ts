@@ -9,17 +9,26 @@
  *
  * @module
  */
-import type { CompiledAction } from "../../lang/rules.ts";
-import { perlLocaltime } from "../variables.ts";
+import type { ActionType, CompiledAction, CompiledActionOf } from "../../lang/rules.ts";
+import type { Template } from "../../lang/template.ts";
+import { perlLocaltime, variableText } from "../variables.ts";
+import { contextByName, type Frame, param, varName } from "./frame.ts";
+import { perlSplitLines } from "../split_lines.ts";
 
 /** Renders an action parameter (`dflt` when absent). */
-export type ParamFn = (t: unknown, dflt?: string) => string;
+type ParamFn = (t: Template | undefined, dflt?: string) => string;
 
-type Tracer = (a: CompiledAction, p: ParamFn, desc: string, v: string) => string | undefined;
+/** The message logged before an action of type `K` runs (`v`: its variable's name). */
+type Tracer<K extends ActionType> = (
+  a: CompiledActionOf<K>,
+  p: ParamFn,
+  desc: string,
+  v: string,
+) => string | undefined;
 
-const ctx = (a: CompiledAction, p: ParamFn, desc?: string) => p(a.name, desc);
+const ctx = (a: { readonly name?: Template }, p: ParamFn, desc?: string) => p(a.name, desc);
 
-const TRACE: Record<string, Tracer> = {
+const TRACE: { readonly [K in ActionType]?: Tracer<K> } = {
   create: (a, p, d) => `Creating context '${ctx(a, p, d)}'`,
   set: (a, p, d) => `Changing settings for context '${ctx(a, p, d)}'`,
   delete: (a, p, d) => `Deleting context '${ctx(a, p, d)}'`,
@@ -56,11 +65,11 @@ const TRACE: Record<string, Tracer> = {
   assignsq: (a, p, d, v) =>
     `Assigning '${"'" + p(a.text, d).replaceAll("'", "'\\''") + "'"}' to variable '%${v}'`,
   free: (_a, _p, _d, v) => `Freeing variable '%${v}'`,
-  varset: (a, p) => `Checking the presence of pattern match cache entry '${p(a.entry ?? a.name)}'`,
+  varset: (a, p) => `Checking the presence of pattern match cache entry '${p(a.entry)}'`,
 };
 
 /** Actions after which SEC logs the variable's new value. */
-const SETS_VARIABLE = new Set([
+const SETS_VARIABLE: ReadonlySet<ActionType> = new Set<ActionType>([
   "copy",
   "empty",
   "pop",
@@ -75,26 +84,77 @@ const SETS_VARIABLE = new Set([
 ]);
 
 /** The name of an action's variable parameter (without `%`), or "". */
-export function traceVarName(a: CompiledAction): string {
-  const src = (a.variable as { source?: string } | undefined)?.source;
-  if (src === undefined) return "";
-  const m = /^%\{?([^}]*)\}?$/.exec(src);
-  return m ? m[1] : src.replace(/^%/, "");
+function traceVarName(a: CompiledAction): string {
+  return "variable" in a && a.variable !== undefined ? varName(a.variable) : "";
 }
 
-/** The trace message logged before action `a` runs, if SEC logs one. */
-export function traceBefore(a: CompiledAction, p: ParamFn, desc: string): string | undefined {
+/** The trace message logged before action `a` runs (its variable's name: `variable`), if SEC logs one. */
+function traceBefore<K extends ActionType>(
+  a: CompiledAction<K>,
+  p: ParamFn,
+  desc: string,
+  variable: string,
+): string | undefined {
   const t = TRACE[a.type];
-  return t === undefined ? undefined : t(a, p, desc, traceVarName(a));
+  return t === undefined ? undefined : t(a, p, desc, variable);
 }
 
 /** True when SEC logs the variable's value after action `a`. */
-export function tracesVariable(a: CompiledAction): boolean {
-  return SETS_VARIABLE.has(a.type) && a.variable !== undefined;
+function tracesVariable(a: CompiledAction): boolean {
+  return SETS_VARIABLE.has(a.type) && "variable" in a && a.variable !== undefined;
 }
 
 /** The event lines the event actions create, as SEC logs them. */
-export function traceEvents(type: string, lines: string[], context?: string): string[] {
+function traceEvents(type: string, lines: string[], context?: string): string[] {
   if (type === "cevent") return lines.map((l) => `Creating event '${l}' with context '${context}'`);
   return lines.map((l) => `Creating event '${l}'`);
+}
+
+/**
+ * Logs SEC's trace messages before `a` runs in frame `f`; returns whether
+ * the context it names existed (delete, obsolete), for {@link traceEnd}.
+ */
+export function traceStart(f: Frame, a: CompiledAction): boolean {
+  const p: ParamFn = (t, dflt) => param(f, t, dflt);
+  const msg = traceBefore(a, p, f.list.desc, traceVarName(a));
+  if (msg !== undefined) f.engine.logger.log(6, msg);
+  if (a.type === "event" || a.type === "tevent" || a.type === "cevent") {
+    const timeOk = a.type === "event" || /^\s*\d+\s*$/.test(param(f, a.time, "0"));
+    if (timeOk) {
+      const lines = perlSplitLines(param(f, a.text, f.list.desc));
+      const ctx = a.type === "cevent" ? param(f, a.name) : undefined;
+      for (const m of traceEvents(a.type, lines, ctx)) f.engine.logger.log(6, m);
+    }
+  }
+  if (a.type === "delete" || a.type === "obsolete") {
+    const c = contextByName(f, param(f, a.name, f.list.desc));
+    return c !== undefined && !c.expiring;
+  }
+  return false;
+}
+
+/**
+ * Logs what SEC logs after `a` ran (a variable's new value, a deleted
+ * context); `existed` is what {@link traceStart} returned.
+ */
+export function traceEnd(f: Frame, a: CompiledAction, existed: boolean): void {
+  const logger = f.engine.logger;
+  if (tracesVariable(a)) {
+    const name = traceVarName(a);
+    const v = variableText(f.engine.variables.get(name));
+    if (v !== undefined) logger.log(6, `Variable '%${name}' set to '${v}'`);
+  } else if (a.type === "delete") {
+    if (existed) logger.log(6, `Context '${param(f, a.name, f.list.desc)}' deleted`);
+  } else if (a.type === "obsolete") {
+    if (!existed) {
+      logger.log(
+        6,
+        `Context '${
+          param(f, a.name, f.list.desc)
+        }' does not exist or is already going through deletion`,
+      );
+    }
+  } else if (a.type === "rewrite") {
+    logger.log(6, `Input buffer rewritten with '${param(f, a.text, f.list.desc)}'`);
+  }
 }

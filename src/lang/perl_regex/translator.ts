@@ -1,9 +1,9 @@
 /**
  * The Perl regex translator: its state, and the parsing of alternations,
- * sequences, quantifiers, atoms and literals. Groups, conditionals and
+ * sequences, atoms and literals. Quantifiers, groups, conditionals and
  * subroutine calls, escapes and character classes are parsed by the
- * functions of `groups.ts`, `calls.ts`, `escapes.ts` and `classes.ts`,
- * which take the translator as argument.
+ * functions of `quantifiers.ts`, `groups.ts`, `calls.ts`, `escapes.ts`
+ * and `classes.ts`, which take the translator as argument.
  *
  * @module
  */
@@ -21,7 +21,8 @@ import {
 import { classText } from "./classes.ts";
 import { escape } from "./escapes.ts";
 import { applyFlags, group } from "./groups.ts";
-import { countGroups, quantifierBraces, singleUnit } from "./scan.ts";
+import { type AtomMark, quantified } from "./quantifiers.ts";
+import { countGroups } from "./scan.ts";
 import {
   DEFAULT_FLAGS,
   type Flags,
@@ -30,32 +31,6 @@ import {
   type PassInfo,
   PerlRegexError,
 } from "./types.ts";
-
-/** Where an atom started: to see what it contains once parsed. */
-export interface AtomMark {
-  /** Groups defined before it. */
-  groups: number;
-  /** First region id it may have opened. */
-  region: number;
-  /** emptyFirst count before it. */
-  emptyFirst: number;
-  /** Least length the atom can match. */
-  minW: number;
-  /** Greatest length the atom can match. */
-  maxW: number;
-}
-
-/** A parsed quantifier. */
-export interface Quantifier {
-  /** The quantifier as written. */
-  text: string;
-  /** Least repetitions. */
-  min: number;
-  /** Most repetitions (Infinity: unbounded). */
-  max: number;
-  /** Greedy, lazy (`?`) or possessive (`+`). */
-  mode: "greedy" | "lazy" | "possessive";
-}
 
 /** Translates a Perl pattern (see the module doc). */
 export class Translator {
@@ -247,7 +222,7 @@ export class Translator {
       const sharpS = this.sharpS;
       mark.minW = this.minW;
       mark.maxW = this.maxW;
-      const piece = this.quantified(atom, flags, mark);
+      const piece = quantified(this, atom, flags, mark);
       if (sharpS > 0 && piece === atom) {
         // Unicode rules, /i: a run of literal s and ß matches with any "ss" as ß and back
         if (sRun === 0) sRunStart = out.length;
@@ -299,68 +274,6 @@ export class Translator {
     return true;
   }
 
-  /**
-   * Applies the quantifier that follows an atom, if any. JavaScript and
-   * Perl differ on repetitions in two ways, handled here: JavaScript
-   * clears the captures of a repeated group at each repetition (Perl keeps
-   * those of earlier ones), and JavaScript refuses an optional repetition
-   * that matches empty (Perl accepts it and ends the loop). `X?` is
-   * rewritten as `(?:X|)`, which has Perl's meaning; the other cases that
-   * would differ are rejected.
-   */
-  quantified(atom: string, flags: Flags, mark: AtomMark): string {
-    const q = this.quantifier(flags);
-    if (q === null) return atom;
-    if (atom === "") this.fail("quantifier follows nothing");
-    const hasGroups = this.groups.length > mark.groups;
-    if (q.max > 1 && hasGroups && q.min <= q.max) {
-      for (let k = mark.groups; k < this.groups.length; k++) {
-        if (this.groups[k].regions.some((r) => r >= mark.region)) {
-          this.fail(
-            `capture group $${
-              this.groups[k].perl
-            } is not set on every repetition of its repeated group (Perl keeps the value of an earlier repetition, JavaScript clears it)`,
-          );
-        }
-      }
-    }
-    if (q.min === 0 || q.min > q.max) {
-      // the groups inside may not take part
-      const region = this.nextRegion++;
-      for (let k = mark.groups; k < this.groups.length; k++) this.groups[k].regions.push(region);
-    }
-    if (q.min > q.max) {
-      // Perl: "Quantifier {n,m} with n > m can't match"
-      this.minW = 0;
-      this.maxW = mark.maxW === Infinity ? Infinity : 0; // Perl still measures it for lookbehind
-      return `(?!)(?:${atom})`;
-    }
-    this.minW = mark.minW * q.min;
-    this.maxW = mark.maxW === 0 ? 0 : mark.maxW * q.max;
-    // a zero-width atom: Perl stops after one (empty) repetition, JavaScript
-    // after the mandatory ones; the same unless captures are left unset
-    const zeroWidth = mark.maxW === 0 && (q.min > 0 || !hasGroups);
-    if (
-      q.max > q.min && mark.minW === 0 && !zeroWidth &&
-      (hasGroups || this.emptyFirst > mark.emptyFirst)
-    ) {
-      if (q.max === 1 || mark.maxW === 0) {
-        const alt = q.mode === "lazy" ? `(?:|${atom})` : `(?:${atom}|)`;
-        return q.mode === "possessive" ? this.atomic(alt) : alt;
-      }
-      this.fail(
-        "a repeated group that can match the empty string, with captures or lazy parts inside (Perl and JavaScript end such loops differently)",
-      );
-    }
-    const base = `${singleUnit(atom) ? atom : `(?:${atom})`}${q.text}`;
-    if (q.mode === "lazy") {
-      this.emptyFirst++;
-      return base + "?";
-    }
-    if (q.mode === "possessive") return this.atomic(base);
-    return base;
-  }
-
   /** An atomic group around `inner`. */
   atomic(inner: string): string {
     if (this.lookbehindDepth > 0) {
@@ -368,48 +281,6 @@ export class Translator {
     }
     const name = `h${this.helperCount++}`;
     return `(?=(?<${name}>${inner}))\\k<${name}>`;
-  }
-
-  /** Reads a quantifier at the current position, or null when none follows. */
-  quantifier(flags: Flags): Quantifier | null {
-    if (flags.x) { while (this.pos < this.src.length && this.skipExtended()); }
-    const c = this.src[this.pos];
-    let text: string;
-    let min: number;
-    let max: number;
-    if (c === "*" || c === "+" || c === "?") {
-      text = c;
-      min = c === "+" ? 1 : 0;
-      max = c === "?" ? 1 : Infinity;
-      this.pos++;
-    } else if (c === "{") {
-      const m = quantifierBraces(this.src, this.pos);
-      if (m === null) return null;
-      min = m[1] === "" ? 0 : parseInt(m[1], 10);
-      max = m[2] === "" ? min : m[3] === "" ? Infinity : parseInt(m[3], 10);
-      if (min >= 65535 || (max !== Infinity && max >= 65535)) {
-        this.fail("quantifier in {,} bigger than 65534");
-      }
-      text = max === min ? `{${min}}` : max === Infinity ? `{${min},}` : `{${min},${max}}`;
-      this.pos += m[0].length;
-    } else return null;
-    if (flags.x) { while (this.pos < this.src.length && this.skipExtended()); }
-    const next = this.src[this.pos];
-    let mode: Quantifier["mode"] = "greedy";
-    if (next === "?" || next === "+") {
-      if (min > max) this.fail("quantifier follows nothing");
-      this.pos++;
-      mode = next === "?" ? "lazy" : "possessive";
-    }
-    if (flags.x) { while (this.pos < this.src.length && this.skipExtended()); }
-    const after = this.src[this.pos];
-    if (
-      after === "*" || after === "+" || after === "?" ||
-      (after === "{" && quantifierBraces(this.src, this.pos) !== null)
-    ) {
-      this.fail("nested quantifiers in regex");
-    }
-    return { text, min, max, mode };
   }
 
   /** Parses one atom; returns its JS text, or null for something that emits nothing. */
