@@ -10,7 +10,7 @@
 import { evaluateContextExpr } from "../lang/context_expr.ts";
 import { type CodeOperand, evalCodeOperand } from "./context_code.ts";
 import type { MatchData, Pattern, PatternOptions } from "../lang/patterns.ts";
-import { createLiteralScan, type LiteralScan } from "../lang/literal_filter.ts";
+import { LiteralScan } from "../lang/literal_filter.ts";
 import type {
   CompiledActionList,
   CompiledContext,
@@ -33,7 +33,10 @@ import type { CodeCache } from "./code.ts";
 import type { OperationStore } from "./operations/store.ts";
 import type { Clock } from "./clock.ts";
 import { ContextStore } from "./contexts.ts";
-import { EventContext, SYNTHETIC_SOURCE } from "./event.ts";
+import { EventContext, setGramFilter, SYNTHETIC_SOURCE } from "./event.ts";
+
+/** Rules with a 4-gram prefilter needed before the line index is built (fewer: substring search only). */
+const GRAM_MIN_RULES = 24;
 import { InputBuffer } from "./input_buffer.ts";
 import { Variables } from "./variables.ts";
 
@@ -155,15 +158,8 @@ export class Engine {
   /** Each file's rules' processors, looked up once per file (not per rule and event). */
   #fileProcs = new WeakMap<
     RuleFile,
-    {
-      version: number;
-      rules: readonly Rule[];
-      procs: (RuleProcessor | undefined)[];
-      prefilters: Int32Array;
-    }
+    { version: number; rules: readonly Rule[]; procs: (RuleProcessor | undefined)[] }
   >();
-  /** For each rule, the id in the literal scan of a literal every event it acts on contains, or -1. */
-  #prefilters = new WeakMap<Rule, number>();
   /** Timer hooks, run on each tick. */
   readonly timerHooks: TimerHook[] = [];
   /** For each timer hook, when it next has work (see nextTimerTime); pushed along with the hook. */
@@ -214,7 +210,7 @@ export class Engine {
 
   #eventNow = -1;
 
-  /** Which required literals of the ruleset a line holds (literal_filter.ts). */
+  /** Which required literals a line holds, for rulesets too small for the 4-gram index. */
   #literalScan: LiteralScan | undefined;
 
   /** Number of events processed so far. */
@@ -226,10 +222,14 @@ export class Engine {
   setRules(files: RuleFile[]): void {
     this.files = files;
     this.sets = new Map();
-    this.#literalScan = literalScanOf(files);
-    this.#prefilters = new WeakMap();
+    let filterable = 0;
+    for (const f of files) for (const r of f.rules) if (prefilterOf(r) !== undefined) filterable++;
+    // the 4-gram index of a line pays off only when many rules consult it
+    const useGrams = filterable >= GRAM_MIN_RULES;
+    setGramFilter(useGrams);
+    this.#literalScan = literalScanOf(files, !useGrams);
     for (const f of files) {
-      for (const r of f.rules) this.#prefilters.set(r, prefilterOf(r));
+      for (const r of f.rules) r.prefilter = useGrams ? prefilterOf(r) : undefined;
       for (const s of f.joincfset) {
         let list = this.sets.get(s);
         if (list === undefined) this.sets.set(s, list = []);
@@ -361,22 +361,14 @@ export class Engine {
       cached === undefined || cached.version !== this.processors.version || cached.rules !== rules
     ) {
       const procs = rules.map((r) => this.processors.get(r.type));
-      const prefilters = Int32Array.from(rules, (r) => this.#prefilters.get(r) ?? -1);
-      this.#fileProcs.set(
-        file,
-        cached = { version: this.processors.version, rules, procs, prefilters },
-      );
+      this.#fileProcs.set(file, cached = { version: this.processors.version, rules, procs });
     }
     const procs = cached.procs;
-    const pre = cached.prefilters;
-    const scan = this.#literalScan;
-    const buffer = ev.buffer;
     let i = 0;
     while (i < rules.length) {
       const rule = rules[i];
-      const pf = pre[i];
-      // the line is read each time: a rewrite action may have replaced it (ensure then rescans)
-      if (pf >= 0 && ev.literalScan === scan && !scan!.ensure(buffer.last()).has(pf)) {
+      const pf = rule.prefilter;
+      if (pf !== undefined && !ev.hasGrams(pf)) {
         i++;
         continue;
       }
@@ -595,15 +587,17 @@ const SKIPPABLE = new Set<RuleType>([
   "Jump",
 ]);
 
-/** The scan's automaton grows with the literals' total length: beyond this, patterns search themselves. */
-const SCAN_MAX_CHARS = 200_000;
+/** A literal scan needs a few literals to beat one substring search per pattern. */
+const SCAN_MIN_LITERALS = 3;
+/** Longer literals stay out of the scan (its regex must stay small enough for V8). */
+const SCAN_MAX_LITERAL = 1000;
 
 /**
- * The literal scan (literal_filter.ts) of a ruleset: the required
- * literals of the patterns events meet, each pattern given its literal's
- * slot; none when no pattern has a literal.
+ * The literal scan (literal_filter.ts) of a ruleset too small for the
+ * 4-gram index: the required literals of the patterns events meet, each
+ * pattern given its literal's slot; none when there are too few literals.
  */
-function literalScanOf(files: readonly RuleFile[]): LiteralScan | undefined {
+function literalScanOf(files: readonly RuleFile[], wanted: boolean): LiteralScan | undefined {
   const patterns: Pattern[] = [];
   for (const f of files) {
     for (const r of f.rules) {
@@ -613,15 +607,18 @@ function literalScanOf(files: readonly RuleFile[]): LiteralScan | undefined {
     }
   }
   const ids = new Map<string, number>();
-  let chars = 0;
   for (const p of patterns) {
-    const lit = p.literal;
-    if (lit === undefined || ids.has(lit) || chars + lit.length > SCAN_MAX_CHARS) continue;
-    ids.set(lit, ids.size);
-    chars += lit.length;
+    if (p.literal !== undefined && p.literal.length <= SCAN_MAX_LITERAL && !ids.has(p.literal)) {
+      ids.set(p.literal, ids.size);
+    }
   }
-  if (ids.size === 0) return undefined;
-  const scan = createLiteralScan([...ids.keys()]);
+  if (!wanted || ids.size < SCAN_MIN_LITERALS) return undefined;
+  let scan: LiteralScan;
+  try {
+    scan = new LiteralScan([...ids.keys()]);
+  } catch {
+    return undefined; // too large for one regex: each pattern searches its literal itself
+  }
   for (const p of patterns) {
     const id = p.literal === undefined ? undefined : ids.get(p.literal);
     if (p.literalSlot !== undefined && id !== undefined) p.literalSlot = { scan, id };
@@ -630,15 +627,14 @@ function literalScanOf(files: readonly RuleFile[]): LiteralScan | undefined {
 }
 
 /**
- * The literal (its slot id) a line needs for `rule` to possibly do
- * anything, or -1: its pattern's, when the rule does nothing for events
- * its pattern rejects and no context expression runs before the pattern.
+ * The 4-grams a line needs for `rule` to possibly match: its pattern's,
+ * when the rule does nothing for events its pattern rejects and no
+ * context expression runs before the pattern.
  */
-function prefilterOf(rule: Rule): number {
-  if (!SKIPPABLE.has(rule.type) || rule.main === undefined) return -1;
-  if (rule.main.context?.preEvaluated) return -1;
-  const slot = rule.main.pattern.literalSlot;
-  return slot === undefined || slot === null ? -1 : slot.id;
+function prefilterOf(rule: Rule): Int32Array | undefined {
+  if (!SKIPPABLE.has(rule.type) || rule.main === undefined) return undefined;
+  if (rule.main.context?.preEvaluated) return undefined;
+  return rule.main.pattern.grams;
 }
 
 function processSingle(engine: Engine, rule: Rule, ev: EventContext): Continue | null {

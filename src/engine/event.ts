@@ -7,7 +7,16 @@
  */
 import type { MatchData, PatternInput } from "../lang/patterns.ts";
 import type { InputBuffer } from "./input_buffer.ts";
-import type { LiteralScan } from "../lang/literal_filter.ts";
+import { GramIndex, type LiteralScan } from "../lang/literal_filter.ts";
+
+/** 4-grams of the line being matched (one index: events are processed one at a time). */
+const GRAMS = new GramIndex();
+let gramsEnabled = true;
+
+/** Turns the 4-gram pre-check on or off (off: patterns do their substring search only). */
+export function setGramFilter(on: boolean): void {
+  gramsEnabled = on;
+}
 
 /** Source name SEC gives synthetic and internal events in `$+{_inputsrc}`. */
 export const SYNTHETIC_SOURCE = "synthetic";
@@ -32,6 +41,11 @@ export class EventContext implements PatternInput {
     this.buffer = buffer;
     this.intContext = intContext;
     this.synthetic = synthetic;
+  }
+
+  /** Pre-check for required literals of single-line patterns (literal_filter.ts). */
+  hasGrams(grams: Int32Array): boolean {
+    return !gramsEnabled || GRAMS.ensure(this.buffer.last()).has(grams);
   }
 
   /** The literal scan of the engine's ruleset, if it has one. */

@@ -18,7 +18,7 @@ import {
 import type { MatchValues } from "./template.ts";
 import { requiredLiteral } from "./regex_literals.ts";
 import { backtrackingProblem } from "./regex_safety.ts";
-import type { LiteralScan } from "./literal_filter.ts";
+import { literalGrams, type LiteralScan } from "./literal_filter.ts";
 
 /** What a pattern sees of the current event. */
 export interface PatternInput {
@@ -34,6 +34,11 @@ export interface PatternInput {
   readonly intContext: string | undefined;
   /** The pattern match cache of the current event. */
   readonly cache: Map<string, MatchData>;
+  /**
+   * Optional fast pre-check: false when some of the 4-grams (literal_filter.ts)
+   * is missing from the current line, so a literal containing them cannot occur.
+   */
+  hasGrams?(grams: Int32Array): boolean;
   /** The literal scan of the ruleset the event is matched against, if it has one. */
   readonly literalScan?: LiteralScan;
   /** Whether literal `id` of `literalScan` occurs in the current line. */
@@ -121,6 +126,12 @@ export interface Pattern {
   readonly setsVars: boolean;
   /** The pattern text as written. */
   readonly source: string;
+  /**
+   * 4-grams (literal_filter.ts) that every line this pattern matches
+   * contains, when known: a line missing one cannot match (single-line,
+   * non-negated patterns only).
+   */
+  readonly grams?: Int32Array;
   /**
    * A string every line this pattern matches contains, when known
    * (single-line, non-negated patterns).
@@ -328,9 +339,9 @@ export function compilePatternTemplate(
       const re = t.instantiate(values);
       if (re === undefined) return undefined;
       const literal = requiredLiteral(text);
-      // instances are many (one per operation): not in the literal scan, the substring search decides
+      // instances are many (one per operation): no 4-grams, the substring search decides
       return kind === "RegExp"
-        ? new RegExpPattern(lines, text, re, varmap, literal)
+        ? new RegExpPattern(lines, text, re, varmap, literal, false)
         : new NRegExpPattern(lines, text, re, literal);
     },
   };
@@ -340,11 +351,13 @@ class SubStrPattern implements Pattern {
   readonly setsVars = false;
   readonly #needle: string;
   readonly #negated: boolean;
+  readonly grams: Int32Array | undefined;
   readonly literal: string | undefined;
   literalSlot: LiteralSlot | null = null;
   constructor(readonly kind: PatternKind, readonly lines: number, readonly source: string) {
     this.#needle = unescapeSubStr(source);
     this.#negated = kind === "NSubStr";
+    this.grams = !this.#negated && lines === 1 ? literalGrams(this.#needle) : undefined;
     this.literal = !this.#negated && lines === 1 && this.#needle.length >= 2
       ? this.#needle
       : undefined;
@@ -368,6 +381,11 @@ class RegExpPattern implements Pattern {
   readonly #re: CompiledPerlRegex;
   readonly #varmap: VarMap | undefined;
   readonly #literal: string | undefined;
+  readonly #grams: Int32Array | undefined;
+  /** 4-grams of the required literal (single-line patterns). */
+  get grams(): Int32Array | undefined {
+    return this.#grams;
+  }
   /** The required literal (single-line patterns). */
   get literal(): string | undefined {
     return this.lines === 1 ? this.#literal : undefined;
@@ -379,10 +397,14 @@ class RegExpPattern implements Pattern {
     re: CompiledPerlRegex,
     varmap: VarMap | undefined,
     literal: string | undefined,
+    withGrams = true,
   ) {
     this.#re = re;
     this.#varmap = varmap;
     this.#literal = literal;
+    this.#grams = withGrams && literal !== undefined && lines === 1
+      ? literalGrams(literal)
+      : undefined;
   }
   match(input: PatternInput): MatchData | null {
     const slot = this.literalSlot;
@@ -391,6 +413,10 @@ class RegExpPattern implements Pattern {
       if (!input.hasLiteral!(slot.id)) return null;
       subject = input.joined(this.lines);
     } else {
+      const grams = this.#grams;
+      if (grams !== undefined && input.hasGrams !== undefined && !input.hasGrams(grams)) {
+        return null;
+      }
       subject = input.joined(this.lines);
       if (this.#literal !== undefined && !subject.includes(this.#literal)) return null;
     }

@@ -171,6 +171,11 @@ export interface Rule {
   readonly procallin: boolean;
   /** Number of events this rule matched (for dumps). */
   matchCount: number;
+  /**
+   * Set by the engine: 4-grams a line must contain for this rule to have
+   * anything to do with it (the rule is skipped otherwise), if known.
+   */
+  prefilter?: Int32Array;
 }
 
 /** A configuration file after loading. */
