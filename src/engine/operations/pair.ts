@@ -37,7 +37,8 @@ import type { BoundActions, Engine } from "../engine.ts";
 import type { EventContext } from "../event.ts";
 import { bindList } from "./counting.ts";
 import { keptMatch, savedSources } from "./snapshot.ts";
-import { Operation, operationStore } from "./store.ts";
+import { Operation, type OperationStore, operationStore } from "./store.ts";
+import { PairIndex } from "./pair_index.ts";
 
 /** A Pair or PairWithWindow operation. */
 export class PairOperation extends Operation {
@@ -225,6 +226,21 @@ function keptFirst(rule: Rule, first: MatchData | null): MatchData | null {
   return keptMatch(rule.second!, [rule.desc2, rule.action2], first);
 }
 
+const indexes = new WeakMap<OperationStore, Map<Rule, PairIndex<PairOperation> | null>>();
+
+/** The index of the rule's operations in `store`, or null when pattern2 has no common literal. */
+function pairIndex(store: OperationStore, rule: Rule): PairIndex<PairOperation> | null {
+  let byRule = indexes.get(store);
+  if (byRule === undefined) indexes.set(store, byRule = new Map());
+  let index = byRule.get(rule);
+  if (index === undefined) {
+    const common = pattern2Literal(rule);
+    index = common === undefined ? null : new PairIndex<PairOperation>(common);
+    byRule.set(rule, index);
+  }
+  return index;
+}
+
 /** Processor of Pair and PairWithWindow rules. */
 export function processPair(engine: Engine, rule: Rule, ev: EventContext): Continue | null {
   const main = rule.main!;
@@ -258,6 +274,11 @@ export function processPair(engine: Engine, rule: Rule, ev: EventContext): Conti
       op.firstCache = savedSources(rule.second!, [rule.desc2, rule.action2], src).cache;
     }
     store.add(op, key);
+    const index = pairIndex(store, rule);
+    if (index !== null) {
+      index.add(op);
+      index.compact(store.countOf(rule));
+    }
     if (!withWindow) op.run(engine, action);
     return main.cont;
   }
@@ -266,9 +287,13 @@ export function processPair(engine: Engine, rule: Rule, ev: EventContext): Conti
   const common = pattern2Literal(rule);
   if (common !== undefined && !ev.joined(rule.second!.pattern.lines).includes(common)) return null;
   const second = rule.second!;
+  const index = pairIndex(store, rule);
+  // with an index, only the operations whose pattern2's literal the event holds
+  const offered = index === null
+    ? store.ofRule(rule) as Iterable<PairOperation>
+    : index.candidates(ev.joined(1));
   let matched = false;
-  for (const o of store.ofRule(rule)) {
-    const op = o as PairOperation;
+  for (const op of offered) {
     if (op.ended || (op.overAt(now) && store.getByKey(rule, op.mapKey, now) !== op)) continue;
     const pre = second.context?.preEvaluated === true;
     // context2=[...] is evaluated before pattern2 (as SEC: its cache entries are not set yet)

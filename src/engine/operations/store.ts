@@ -184,6 +184,11 @@ export class OperationStore {
     return this.#byRule.get(rule)?.values() ?? [];
   }
 
+  /** Number of live operations of a rule. */
+  countOf(rule: Rule): number {
+    return this.#byRule.get(rule)?.size ?? 0;
+  }
+
   /** True when the rule has live operations. */
   hasOperations(rule: Rule): boolean {
     return this.#byRule.has(rule);
