@@ -7,6 +7,7 @@
  */
 import type { LogTapeLogger } from "./src/runtime/log_setup.ts";
 import { guardSigusr1 } from "./src/runtime/sigusr1_guard.ts";
+import { forgetHeapSettingsEnv, heapSettingsEnv } from "./src/runtime/v8_heap.ts";
 
 /** Runs sec-ts with the given arguments; returns the exit status. */
 export async function main(args: string[]): Promise<number> {
@@ -93,7 +94,9 @@ export async function main(args: string[]): Promise<number> {
 
 if (import.meta.main) {
   try {
-    guardSigusr1(); // re-executes with SIGUSR1 blocked: Deno's SIGUSR1 debugger stays off
+    // re-executes with SIGUSR1 blocked (Deno's SIGUSR1 debugger stays off) and the heap settings
+    guardSigusr1(heapSettingsEnv(Deno.env));
+    forgetHeapSettingsEnv();
   } catch (e) {
     console.error(`sec-ts: ${(e as Error).message}`);
     Deno.exit(1);

@@ -108,10 +108,11 @@ function splitNul(bytes: Uint8Array): Uint8Array[] {
 /**
  * Makes sure SIGUSR1 never reaches Deno's inspector handler (see the module
  * doc): returns when SIGUSR1 is blocked in this process; re-executes the
- * process image with it blocked otherwise (does not return then). Throws
+ * process image with it blocked otherwise (does not return then), with
+ * `extraEnv` entries (`NAME=value`) added to its environment. Throws
  * an Error with what to do when neither is possible.
  */
-export function guardSigusr1(): GuardState {
+export function guardSigusr1(extraEnv: readonly string[] = []): GuardState {
   if (Deno.build.os !== "linux") return "unsupported";
   if (sigusr1Blocked()) {
     if (Deno.env.get(MARKER) !== undefined) Deno.env.delete(MARKER);
@@ -134,6 +135,7 @@ export function guardSigusr1(): GuardState {
   const enc = new TextEncoder();
   const env = splitNul(Deno.readFileSync("/proc/self/environ"));
   env.push(enc.encode(`${MARKER}=1`));
+  for (const e of extraEnv) env.push(enc.encode(e));
   const envp = cArray(env, keep);
   const path = enc.encode("/proc/self/exe\0");
   if (libc.symbols.pthread_sigmask(SIG_BLOCK, usr1Set(), null) !== 0) {
