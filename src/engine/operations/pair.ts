@@ -226,6 +226,9 @@ function keptFirst(rule: Rule, first: MatchData | null): MatchData | null {
   return keptMatch(rule.second!, [rule.desc2, rule.action2], first);
 }
 
+/** Up to this many open operations, trying each costs less than the index lookup. */
+const FEW_OPERATIONS = 8;
+
 const indexes = new WeakMap<OperationStore, Map<Rule, PairIndex<PairOperation> | null>>();
 
 /** The index of the rule's operations in `store`, or null when pattern2 has no common literal. */
@@ -288,8 +291,8 @@ export function processPair(engine: Engine, rule: Rule, ev: EventContext): Conti
   if (common !== undefined && !ev.joined(rule.second!.pattern.lines).includes(common)) return null;
   const second = rule.second!;
   const index = pairIndex(store, rule);
-  // with an index, only the operations whose pattern2's literal the event holds
-  const offered = index === null
+  // with an index and more than a few operations, only those whose pattern2's literal the event holds
+  const offered = index === null || store.countOf(rule) <= FEW_OPERATIONS
     ? store.ofRule(rule) as Iterable<PairOperation>
     : index.candidates(ev.joined(1));
   let matched = false;

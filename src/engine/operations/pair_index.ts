@@ -76,18 +76,21 @@ export class PairIndex<T extends IndexedOperation> {
     const out: T[] = [];
     for (const op of this.#unindexed) if (!op.ended) out.push(op);
     const common = this.#common;
-    const seen = new Set<string>();
-    for (let p = subject.indexOf(common); p >= 0; p = subject.indexOf(common, p + 1)) {
+    const first = subject.indexOf(common);
+    // the same literal can be seen at two occurrences of the common one
+    const seen = first >= 0 && subject.indexOf(common, first + 1) >= 0 ? new Set<string>() : null;
+    for (let p = first; p >= 0; p = subject.indexOf(common, p + 1)) {
       for (const shape of this.#shapes) {
         const from = p - shape.offset;
         if (from < 0 || from + shape.length > subject.length) continue;
         const text = subject.slice(from, from + shape.length);
         const list = shape.byLiteral.get(text);
         if (list === undefined) continue;
-        // the same literal can be seen at two occurrences of the common one
-        const key = `${shape.offset}:${text}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
+        if (seen !== null) {
+          const key = `${shape.offset}:${text}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+        }
         for (const op of list) if (!op.ended) out.push(op as T);
       }
     }
