@@ -28,7 +28,8 @@
  *
  * @module
  */
-import { type MatchData, perlTrue, toPerlString } from "../lang/patterns.ts";
+import type { MatchData } from "../lang/patterns.ts";
+import { perlTrue, toPerlString } from "../lang/perl_values.ts";
 
 /** Where code appears in a rule (for messages). */
 export type CodeSite =

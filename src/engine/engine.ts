@@ -9,16 +9,17 @@
  */
 import { evaluateContextExpr } from "../lang/context_expr.ts";
 import { type CodeOperand, evalCodeOperand } from "./context_code.ts";
-import type { MatchData, Pattern, PatternOptions } from "../lang/patterns.ts";
-import { LiteralScan } from "../lang/literal_filter.ts";
+import type { MatchData, PatternOptions } from "../lang/patterns.ts";
+import type { LiteralScan } from "../lang/literal_filter.ts";
+import { installLiteralChecks } from "./literal_prefilter.ts";
+import { CORE_PROCESSORS } from "./core_rules.ts";
+import { ProcessorTable, type RuleProcessor } from "./processors.ts";
 import type {
   CompiledActionList,
   CompiledContext,
-  Continue,
   PatternPart,
   Rule,
   RuleFile,
-  RuleType,
 } from "../lang/rules.ts";
 import {
   bindMatch,
@@ -33,11 +34,10 @@ import type { CodeCache } from "./code.ts";
 import type { OperationStore } from "./operations/store.ts";
 import type { Clock } from "./clock.ts";
 import { ContextStore } from "./contexts.ts";
-import { EventContext, setGramFilter, SYNTHETIC_SOURCE } from "./event.ts";
+import { EventContext, SYNTHETIC_SOURCE } from "./event.ts";
 
-/** Rules with a 4-gram prefilter needed before the line index is built (fewer: substring search only). */
-const GRAM_MIN_RULES = 24;
 import { InputBuffer } from "./input_buffer.ts";
+import { SyntheticQueue } from "./synthetic_queue.ts";
 import { Variables } from "./variables.ts";
 
 /** A bound action list: match variables substituted, `%s` fixed. */
@@ -64,46 +64,6 @@ export interface ActionRunner {
   run(engine: Engine, list: BoundActions, env?: ActionEnv): void;
 }
 
-/** Processes one rule against an event: the continue value when it matched, or null. */
-export type RuleProcessor = (engine: Engine, rule: Rule, ev: EventContext) => Continue | null;
-
-/** The processors by rule type; `version` changes with every change, so lookups can be cached. */
-export class ProcessorTable extends Map<RuleType, RuleProcessor> {
-  /** Bumped on each set and delete. */
-  version = 0;
-  /** Sets the processor of `type` (bumps the version). */
-  override set(type: RuleType, processor: RuleProcessor): this {
-    this.version++;
-    return super.set(type, processor);
-  }
-  /** Removes the processor of `type` (bumps the version). */
-  override delete(type: RuleType): boolean {
-    this.version++;
-    return super.delete(type);
-  }
-  /** Sets the processors of `table` (null: the type is not matched against events). */
-  setAll(table: Partial<RuleProcessors>): void {
-    for (const [type, p] of Object.entries(table) as [RuleType, RuleProcessor | null][]) {
-      if (p !== null) this.set(type, p);
-    }
-  }
-}
-
-/**
- * A processor for every rule type (null: not matched against events:
- * Calendar runs on the timer, Options only sets file options). The complete
- * table (operations/mod.ts) has this type, so a rule type without one is a
- * compile error.
- */
-export type RuleProcessors = Record<RuleType, RuleProcessor | null>;
-
-/** The processors of the engine itself (the others are in operations/). */
-export const CORE_PROCESSORS: Pick<RuleProcessors, "Single" | "Suppress" | "Jump"> = {
-  Single: processSingle,
-  Suppress: processSuppress,
-  Jump: processJump,
-};
-
 /** Called on every timer tick with the current time (whole seconds). */
 export type TimerHook = (engine: Engine, now: number) => void;
 
@@ -121,12 +81,6 @@ export interface EngineOptions {
   intcontexts: boolean;
   /** --evstoresize (0 = unlimited). */
   evstoresize: number;
-}
-
-/** A synthetic event waiting to be processed. */
-interface PendingEvent {
-  text: string;
-  context: string | undefined;
 }
 
 /** Marks that matching ended for all files (EndMatch). */
@@ -178,10 +132,7 @@ export class Engine {
   /** The event being processed, if any. */
   currentEvent: EventContext | undefined;
 
-  #synthetic: PendingEvent[] = [];
-  #syntheticHead = 0;
-  #delayed: { time: number; seq: number; event: PendingEvent }[] = [];
-  #delayedSeq = 0;
+  #synthetic = new SyntheticQueue();
   #jointBuffer: InputBuffer;
   #buffers = new Map<string, InputBuffer>();
   #syntheticBuffer: InputBuffer;
@@ -222,14 +173,8 @@ export class Engine {
   setRules(files: RuleFile[]): void {
     this.files = files;
     this.sets = new Map();
-    let filterable = 0;
-    for (const f of files) for (const r of f.rules) if (prefilterOf(r) !== undefined) filterable++;
-    // the 4-gram index of a line pays off only when many rules consult it
-    const useGrams = filterable >= GRAM_MIN_RULES;
-    setGramFilter(useGrams);
-    this.#literalScan = literalScanOf(files, !useGrams);
+    this.#literalScan = installLiteralChecks(files);
     for (const f of files) {
-      for (const r of f.rules) r.prefilter = useGrams ? prefilterOf(r) : undefined;
       for (const s of f.joincfset) {
         let list = this.sets.get(s);
         if (list === undefined) this.sets.set(s, list = []);
@@ -270,10 +215,7 @@ export class Engine {
       if (created) this.contexts.delete("SEC_INTERNAL_EVENT");
     }
     if (drain) this.drainSynthetic();
-    else {
-      this.#synthetic.length = 0;
-      this.#syntheticHead = 0;
-    }
+    else this.#synthetic.clear();
   }
 
   /** Replaces the last `n` lines of the current event's buffer (rewrite action). */
@@ -289,32 +231,23 @@ export class Engine {
   /** Queues a synthetic event for `delay` seconds from now. */
   queueDelayedEvent(delay: number, text: string, context?: string): void {
     if (delay <= 0) return this.queueEvent(text, context);
-    this.#delayed.push({
-      time: this.now() + delay,
-      seq: this.#delayedSeq++,
-      event: { text, context: context ?? INTERNAL_EVENT_CONTEXT },
+    this.#synthetic.pushLater(this.now() + delay, {
+      text,
+      context: context ?? INTERNAL_EVENT_CONTEXT,
     });
-    this.#delayed.sort((a, b) => a.time - b.time || a.seq - b.seq);
   }
 
   /** Processes queued synthetic events until none are left. */
   drainSynthetic(): void {
-    while (this.#syntheticHead < this.#synthetic.length) {
-      const e = this.#synthetic[this.#syntheticHead++];
-      if (this.#syntheticHead > 1024 && this.#syntheticHead * 2 > this.#synthetic.length) {
-        this.#synthetic = this.#synthetic.slice(this.#syntheticHead);
-        this.#syntheticHead = 0;
-      }
+    for (let e = this.#synthetic.take(); e !== undefined; e = this.#synthetic.take()) {
       this.#syntheticBuffer.push(e.text, SYNTHETIC_SOURCE);
       this.#runEvent(this.#syntheticBuffer, e.context, true);
     }
-    this.#synthetic.length = 0;
-    this.#syntheticHead = 0;
   }
 
   /** True when synthetic events are waiting. */
   get hasPendingSynthetic(): boolean {
-    return this.#syntheticHead < this.#synthetic.length;
+    return this.#synthetic.pending;
   }
 
   #runEvent(
@@ -395,8 +328,8 @@ export class Engine {
     return STOP;
   }
 
-  /** Runs the files of the given set names (Jump); returns END on EndMatch. */
-  matchSets(names: string[], ev: EventContext): number {
+  /** Runs the files of the given set names (Jump); true when EndMatch was hit. */
+  matchSets(names: string[], ev: EventContext): boolean {
     for (const name of names) {
       const files = this.sets.get(name);
       if (files === undefined) continue;
@@ -405,13 +338,13 @@ export class Engine {
       for (const f of files) {
         this.#jumpStack.push(f);
         try {
-          if (this.matchFile(f, ev) === END) return END;
+          if (this.matchFile(f, ev) === END) return true;
         } finally {
           this.#jumpStack.pop();
         }
       }
     }
-    return STOP;
+    return false;
   }
 
   // ------------------------------------------------------------- matching
@@ -517,10 +450,7 @@ export class Engine {
   /** Runs timers due at the current time: delayed events, contexts, hooks. */
   tick(): void {
     const now = this.now();
-    while (this.#delayed.length > 0 && this.#delayed[0].time <= now) {
-      const d = this.#delayed.shift()!;
-      this.#synthetic.push(d.event);
-    }
+    this.#synthetic.release(now);
     for (const ctx of this.contexts.expired(now)) {
       if (ctx.deleted) continue;
       this.expireContext(ctx);
@@ -537,7 +467,7 @@ export class Engine {
   nextTimerTime(): number {
     const now = this.now();
     if (this.timerDue.length < this.timerHooks.length) return now + 1;
-    let t = this.#delayed.length > 0 ? this.#delayed[0].time : Infinity;
+    let t = this.#synthetic.nextTime();
     const c = this.contexts.nextExpiry();
     if (c < t) t = c;
     for (const due of this.timerDue) {
@@ -574,99 +504,4 @@ function bindActionValue(v: unknown, sources: BindSources): unknown {
     return out;
   }
   return v;
-}
-
-/** Rule types whose only effect on a non-matching event is nothing at all. */
-const SKIPPABLE = new Set<RuleType>([
-  "Single",
-  "SingleWithScript",
-  "SingleWithSuppress",
-  "SingleWithThreshold",
-  "SingleWith2Thresholds",
-  "Suppress",
-  "Jump",
-]);
-
-/** A literal scan needs a few literals to beat one substring search per pattern. */
-const SCAN_MIN_LITERALS = 3;
-/** Longer literals stay out of the scan (its regex must stay small enough for V8). */
-const SCAN_MAX_LITERAL = 1000;
-
-/**
- * The literal scan (literal_filter.ts) of a ruleset too small for the
- * 4-gram index: the required literals of the patterns events meet, each
- * pattern given its literal's slot; none when there are too few literals.
- */
-function literalScanOf(files: readonly RuleFile[], wanted: boolean): LiteralScan | undefined {
-  const patterns: Pattern[] = [];
-  for (const f of files) {
-    for (const r of f.rules) {
-      if (r.main !== undefined) patterns.push(r.main.pattern);
-      if (r.second !== undefined) patterns.push(r.second.pattern);
-      for (const g of r.groups ?? []) patterns.push(g.pattern);
-    }
-  }
-  const ids = new Map<string, number>();
-  for (const p of patterns) {
-    if (p.literal !== undefined && p.literal.length <= SCAN_MAX_LITERAL && !ids.has(p.literal)) {
-      ids.set(p.literal, ids.size);
-    }
-  }
-  if (!wanted || ids.size < SCAN_MIN_LITERALS) return undefined;
-  let scan: LiteralScan;
-  try {
-    scan = new LiteralScan([...ids.keys()]);
-  } catch {
-    return undefined; // too large for one regex: each pattern searches its literal itself
-  }
-  for (const p of patterns) {
-    const id = p.literal === undefined ? undefined : ids.get(p.literal);
-    if (p.literalSlot !== undefined && id !== undefined) p.literalSlot = { scan, id };
-  }
-  return scan;
-}
-
-/**
- * The 4-grams a line needs for `rule` to possibly match: its pattern's,
- * when the rule does nothing for events its pattern rejects and no
- * context expression runs before the pattern.
- */
-function prefilterOf(rule: Rule): Int32Array | undefined {
-  if (!SKIPPABLE.has(rule.type) || rule.main === undefined) return undefined;
-  if (rule.main.context?.preEvaluated) return undefined;
-  return rule.main.pattern.grams;
-}
-
-function processSingle(engine: Engine, rule: Rule, ev: EventContext): Continue | null {
-  const part = rule.main!;
-  const m = engine.matchPart(part, ev);
-  if (m === null) return null;
-  rule.matchCount++;
-  const vars = part.pattern.setsVars ? m : null;
-  const src = engine.sources(vars, ev);
-  const desc = engine.bindText(rule.desc, src);
-  engine.execute(engine.bindActions(rule.action, src, desc, rule));
-  return part.cont;
-}
-
-const DONT_CONT: Continue = { kind: "DontCont" };
-
-function processSuppress(engine: Engine, rule: Rule, ev: EventContext): Continue | null {
-  const m = engine.matchPart(rule.main!, ev);
-  if (m === null) return null;
-  rule.matchCount++;
-  return DONT_CONT;
-}
-
-function processJump(engine: Engine, rule: Rule, ev: EventContext): Continue | null {
-  const part = rule.main!;
-  const m = engine.matchPart(part, ev);
-  if (m === null) return null;
-  rule.matchCount++;
-  if (rule.cfset !== undefined) {
-    const src = engine.sources(part.pattern.setsVars ? m : null, ev);
-    const names = rule.cfset.map((t) => engine.bindText(t, src));
-    if (engine.matchSets(names, ev) === END) return { kind: "EndMatch" };
-  }
-  return part.cont;
 }

@@ -2,6 +2,7 @@
  * Pattern types (PATTERNS, PATTERN TYPES AND MATCH VARIABLES): SubStr[N],
  * NSubStr[N], RegExp[N], NRegExp[N], PerlFunc[N], NPerlFunc[N], Cached,
  * NCached and TValue, with variable maps and the pattern match cache.
+ * What pattern functions return is read as Perl would (perl_values.ts).
  *
  * Everything that depends only on the rule is done here at load time; the
  * `match` methods are the per-line hot path.
@@ -9,7 +10,6 @@
  * @module
  */
 
-import { PERL_TRIM } from "./blanks.ts";
 import {
   type CompiledPerlRegex,
   compilePerlRegex,
@@ -17,6 +17,7 @@ import {
 } from "./perl_regex.ts";
 import type { MatchValues } from "./template.ts";
 import { requiredLiteral } from "./regex_literals.ts";
+import { interpretFunctionResult } from "./perl_values.ts";
 import { backtrackingProblem } from "./regex_safety.ts";
 import { literalGrams, type LiteralScan } from "./literal_filter.ts";
 
@@ -152,9 +153,6 @@ export interface Pattern {
 
 const NO_VARS = new MatchData([], {});
 
-/** Largest N in RegExpN, SubStrN, PerlFuncN (the input line buffers hold N lines). */
-export const MAX_PATTERN_LINES = 100000;
-
 /**
  * Makes V8 compile `re` now (it compiles a regex on first use): a pattern
  * too large for it then fails while the rules load, not on the first
@@ -170,70 +168,6 @@ export function forceCompile(re: RegExp, source: string): void {
     const why = (e as Error).message.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, "");
     throw new PatternError(`regular expression '${short}' cannot be used: ${why}`);
   }
-}
-
-/** Parses a ptype value such as `RegExp2` or `substr`. */
-export function parsePatternType(ptype: string): { kind: PatternKind; lines: number } {
-  const m = /^(n?substr|n?regexp|n?perlfunc|n?cached|tvalue)(\d*)$/i.exec(ptype);
-  if (m === null) throw new PatternError(`invalid pattern type '${ptype}'`);
-  const base = m[1].toLowerCase();
-  const kinds: Record<string, PatternKind> = {
-    substr: "SubStr",
-    nsubstr: "NSubStr",
-    regexp: "RegExp",
-    nregexp: "NRegExp",
-    perlfunc: "PerlFunc",
-    nperlfunc: "NPerlFunc",
-    cached: "Cached",
-    ncached: "NCached",
-    tvalue: "TValue",
-  };
-  const kind = kinds[base];
-  if (m[2] !== "") {
-    if (kind === "Cached" || kind === "NCached" || kind === "TValue") {
-      throw new PatternError(`invalid pattern type '${ptype}'`);
-    }
-    const n = parseInt(m[2], 10);
-    if (n < 1) throw new PatternError(`invalid pattern type '${ptype}' (line count must be >= 1)`);
-    if (n > MAX_PATTERN_LINES) {
-      // SEC allocates a line buffer of N entries: it exhausts memory and is killed
-      throw new PatternError(
-        `invalid pattern type '${ptype}' (line count ${
-          m[2]
-        } too large: at most ${MAX_PATTERN_LINES}; ` +
-          `every input keeps a buffer of that many lines)`,
-      );
-    }
-    return { kind, lines: n };
-  }
-  return { kind, lines: 1 };
-}
-
-/**
- * Parses a varmap field value as SEC does: entries split at semicolons
- * (with the whitespace around them) as Perl's split, so trailing empty
- * entries are dropped and any other empty entry is invalid; each entry is
- * `name` or `name = number`, the name an ASCII letter then ASCII letters,
- * digits and underscores.
- */
-export function parseVarMap(text: string): VarMap {
-  const cacheNames: string[] = [];
-  const entries: [string, number][] = [];
-  const items = text.replace(PERL_TRIM, "").split(/[ \t\n\v\f\r]*;[ \t\n\v\f\r]*/);
-  while (items.length > 0 && items[items.length - 1] === "") items.pop();
-  for (const item of items) {
-    const m = /^([A-Za-z][A-Za-z0-9_]*)(?:[ \t\n\v\f\r]*=[ \t\n\v\f\r]*([0-9]+))?$/.exec(item);
-    if (m === null) {
-      throw new PatternError(
-        `Invalid variable map '${
-          text.replace(PERL_TRIM, "")
-        }': the variable mapping '${item}' does not have the form <letter>[<letter>|<digit>|<underscore>]... [= <number>]`,
-      );
-    }
-    if (m[2] === undefined) cacheNames.push(m[1]);
-    else entries.push([m[1], parseInt(m[2], 10)]);
-  }
-  return { cacheNames, entries };
 }
 
 /** Expands SubStr backslash sequences: \t \n \r \s \0 and \\. */
@@ -501,49 +435,6 @@ class FuncPattern implements Pattern {
     }
     return data;
   }
-}
-
-/**
- * Interprets what a pattern function returned, with Perl's conventions:
- * an array of several values (or one true value) matches and gives $1...;
- * a plain object matches and gives named variables; a false value,
- * undefined, null or an empty array does not match.
- */
-export function interpretFunctionResult(result: unknown): {
-  matched: boolean;
-  values: (string | undefined)[];
-  named: Record<string, string> | null;
-} {
-  if (Array.isArray(result)) {
-    if (result.length === 0) return { matched: false, values: [], named: null };
-    if (result.length === 1 && !perlTrue(result[0])) {
-      return { matched: false, values: [], named: null };
-    }
-    return { matched: true, values: result.map(toPerlString), named: null };
-  }
-  if (result !== null && typeof result === "object") {
-    const named: Record<string, string> = {};
-    for (const [k, v] of Object.entries(result as Record<string, unknown>)) {
-      const s = toPerlString(v);
-      if (s !== undefined) named[k] = s;
-    }
-    return { matched: true, values: [], named };
-  }
-  if (!perlTrue(result)) return { matched: false, values: [], named: null };
-  return { matched: true, values: [toPerlString(result)], named: null };
-}
-
-/** Perl truth: undef, "", "0" and 0 are false. */
-export function perlTrue(v: unknown): boolean {
-  return !(v === undefined || v === null || v === false || v === "" || v === "0" || v === 0);
-}
-
-/** Converts a JS value to the string Perl would show, undefined for undef. */
-export function toPerlString(v: unknown): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (v === true) return "1";
-  if (v === false) return "";
-  return String(v);
 }
 
 class CachedPattern implements Pattern {

@@ -21,14 +21,8 @@ import {
 } from "./rule_fields.ts";
 import { type ContextExpr, parseContextExpr } from "./context_expr.ts";
 import { type RawField, type RawRule, readConfigText } from "./config_file.ts";
-import {
-  compilePattern,
-  parsePatternType,
-  parseVarMap,
-  type Pattern,
-  type PatternOptions,
-  type VarMap,
-} from "./patterns.ts";
+import { compilePattern, type Pattern, type PatternOptions, type VarMap } from "./patterns.ts";
+import { parsePatternType, parseVarMap } from "./pattern_fields.ts";
 import type {
   CheckedItem,
   CompiledActionList,

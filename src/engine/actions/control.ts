@@ -9,7 +9,7 @@
  * @module
  */
 import type { CompiledActionList } from "../../lang/rules.ts";
-import { perlTrue } from "../../lang/patterns.ts";
+import { perlTrue } from "../../lang/perl_values.ts";
 import { variableText } from "../variables.ts";
 import {
   type ActionHandlers,

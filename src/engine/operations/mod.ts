@@ -7,7 +7,9 @@
  * @module
  */
 import type { ActionExecutor } from "../actions/executor.ts";
-import { CORE_PROCESSORS, type Engine, type RuleProcessors } from "../engine.ts";
+import type { Engine } from "../engine.ts";
+import type { RuleProcessors } from "../processors.ts";
+import { CORE_PROCESSORS } from "../core_rules.ts";
 import { nextCalendarTime, runCalendars } from "./calendar.ts";
 import {
   processSingleWith2Thresholds,
