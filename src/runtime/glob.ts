@@ -35,13 +35,29 @@ function fromBytes(s: string): string {
   return Buffer.from(s, "latin1").toString("utf8");
 }
 
-/** A byte-string path as something node:fs accepts. */
+/** Directory relative patterns are expanded in, as a byte string ending in "/" ("": the cwd). */
+let root = "";
+
+/** A byte-string path as something node:fs accepts (a relative one taken from `root`). */
 function fsPath(s: string): Buffer {
-  return Buffer.from(s, "latin1");
+  return Buffer.from(s.startsWith("/") ? s : root + s, "latin1");
 }
 
-/** Expands `pattern` to file names the way Perl's `glob()` does (see module doc). */
-export function expandGlob(pattern: string): string[] {
+/**
+ * Expands `pattern` to file names the way Perl's `glob()` does (see module
+ * doc). Relative patterns are expanded in `cwd` (default: the current
+ * directory); the names stay relative as written.
+ */
+export function expandGlob(pattern: string, cwd?: string): string[] {
+  root = cwd === undefined || cwd === "" ? "" : toBytes(cwd.endsWith("/") ? cwd : cwd + "/");
+  try {
+    return expandWords(pattern);
+  } finally {
+    root = "";
+  }
+}
+
+function expandWords(pattern: string): string[] {
   const out: string[] = [];
   for (const word of splitWords(pattern)) {
     for (const expanded of expandBraces(word)) {
