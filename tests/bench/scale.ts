@@ -64,6 +64,12 @@ const tsBudget = nums("ts-budget", "600")[0];
 const cacheDir = args.get("cache-dir") ?? "/tmp/sec-bench-cache";
 const secRef = smoke ? undefined : Deno.env.get("SEC_REF");
 const TIME = "/usr/bin/time";
+try {
+  Deno.statSync(TIME);
+} catch {
+  console.error(`${TIME} (GNU time, Debian package "time") is needed for peak RSS and CPU`);
+  Deno.exit(1);
+}
 
 /** One implementation: its name, command line and time budget per point. */
 interface Impl {
@@ -399,6 +405,8 @@ for (const p of points) {
       ? "–"
       : r.fill === undefined
       ? `${r.startup.toFixed(2)} s`
+      : r.fill < 0.01
+      ? "fill < 10 ms" // below the polling resolution
       : `${(r.fill * 1e6 / p.size).toFixed(1)} µs/key`;
   const both = [o, s].filter((r) => r !== undefined) as Run[];
   const out = both.length === 0
