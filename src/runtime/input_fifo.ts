@@ -6,7 +6,8 @@
  * --rwfifo (default): the pipe is opened read-write, so there is always a
  * writer and end of input never comes: writers may come and go, and a
  * writer's unfinished last line is joined with what the next writer sends
- * (as SEC 2.9.4 does). --norwfifo: the pipe is opened read-only (the open
+ * (as SEC 2.9.4 does). It is read without blocking and polled while empty,
+ * so closing the input leaves unread bytes in the pipe. --norwfifo: the pipe is opened read-only (the open
  * waits, without blocking the correlator, for the first writer); when the
  * last writer closes it, an unfinished last line is delivered, "No writers
  * on input pipe X, closing the pipe" is logged and, in --tail mode, the pipe
@@ -14,11 +15,76 @@
  *
  * @module
  */
+import { closeSync, constants, openSync, readSync } from "node:fs";
 import { LogLevel } from "./logger.ts";
 import { errorText, type SourceEnv } from "./input_source.ts";
 import { type ByteReader, StreamSource } from "./input_stream.ts";
 
-/** A named pipe opened asynchronously on first read. */
+/** Pause after an empty read of a --rwfifo pipe; it doubles while the pipe stays empty. */
+const MIN_POLL_MS = 1;
+
+/**
+ * A named pipe opened read-write and read without blocking (--rwfifo),
+ * polled while it is empty (the pause grows from 1 ms to the pause of a
+ * dry input file, --poll-timeout or --check-timeout). Nothing is
+ * left waiting in the kernel, so close() takes effect at once, and bytes
+ * written after it stay in the pipe for whoever opens it next; a read
+ * left pending in Deno would take them and they would be lost.
+ */
+class PolledFifoReader implements ByteReader {
+  #fd = -1;
+  #error: unknown = undefined;
+  #closed = false;
+  #pauseMs = MIN_POLL_MS;
+  readonly #maxPauseMs: number;
+
+  constructor(path: string, maxPauseMs: number) {
+    this.#maxPauseMs = Math.max(MIN_POLL_MS, maxPauseMs);
+    try {
+      this.#fd = openSync(path, constants.O_RDWR | constants.O_NONBLOCK);
+    } catch (e) {
+      this.#error = e;
+    }
+  }
+
+  /** True when the open failed. */
+  get failed(): boolean {
+    return this.#error !== undefined;
+  }
+
+  async read(p: Uint8Array): Promise<number | null> {
+    if (this.#error !== undefined) throw this.#error;
+    for (;;) {
+      if (this.#closed) return null;
+      try {
+        const n = readSync(this.#fd, p, 0, p.length, null);
+        this.#pauseMs = MIN_POLL_MS;
+        return n === 0 ? null : n;
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code !== "EAGAIN" && code !== "EWOULDBLOCK") throw e;
+      }
+      await new Promise((r) => setTimeout(r, this.#pauseMs));
+      this.#pauseMs = Math.min(2 * this.#pauseMs, this.#maxPauseMs);
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#fd < 0) return;
+    try {
+      closeSync(this.#fd);
+    } catch {
+      // already closed
+    }
+  }
+}
+
+/**
+ * A named pipe opened read-only (--norwfifo): the open waits, without
+ * blocking the correlator, for the first writer; reads wait for data.
+ */
 class FifoReader implements ByteReader {
   #file: Deno.FsFile | null = null;
   #opening: Promise<Deno.FsFile>;
@@ -26,8 +92,8 @@ class FifoReader implements ByteReader {
   /** True when the open failed. */
   failed = false;
 
-  constructor(path: string, readWrite: boolean) {
-    this.#opening = Deno.open(path, { read: true, write: readWrite });
+  constructor(path: string) {
+    this.#opening = Deno.open(path, { read: true });
     this.#opening.then((f) => {
       if (this.#closed) f.close();
     }, () => this.failed = true);
@@ -71,13 +137,18 @@ export function fifoSource(
   env: SourceEnv,
   rwfifo: boolean,
 ): StreamSource {
-  let current = new FifoReader(path, rwfifo);
-  const reopen = !rwfifo && env.tail
+  if (rwfifo) {
+    const source = new StreamSource(path, context, new PolledFifoReader(path, env.dryMs), env);
+    source.type = "named pipe";
+    return source;
+  }
+  let current = new FifoReader(path);
+  const reopen = env.tail
     ? async (): Promise<ByteReader | null> => {
       // a pipe that could not be opened is tried again after a pause
       if (current.failed) await new Promise((r) => setTimeout(r, Math.max(env.reopenMs, 1000)));
       try {
-        return current = new FifoReader(path, false);
+        return current = new FifoReader(path);
       } catch (e) {
         env.logger.log(LogLevel.error, `Can't open input file ${path} (${errorText(e)})`);
         return null;

@@ -74,3 +74,30 @@ Deno.test("named pipe, --norwfifo --notail: input ends when the writer closes", 
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("named pipe, --rwfifo: closed and opened again, nothing written in between is lost", async () => {
+  const dir = Deno.makeTempDirSync();
+  const p = `${dir}/fifo`;
+  await mkfifo(p);
+  let inputs = new InputManager([{ path: p }], options({ pollTimeout: 0.05 }));
+  try {
+    await inputs.start();
+    await sh(`printf 'before\\n' > ${p}`);
+    assertEquals(await collect(inputs, (l) => l.length >= 1), ["before"]);
+    // as dropinput/addinput or a restart with --nokeepopen: the old reader must take nothing
+    await inputs.close();
+    inputs = new InputManager([{ path: p }], options({ pollTimeout: 0.05 }));
+    await inputs.start();
+    await sh(`printf 'after 1\\nafter 2\\n' > ${p}`);
+    await sh(`printf 'after 3\\nafter 4\\n' > ${p}`);
+    assertEquals(await collect(inputs, (l) => l.length >= 4), [
+      "after 1",
+      "after 2",
+      "after 3",
+      "after 4",
+    ]);
+  } finally {
+    await inputs.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
