@@ -44,7 +44,8 @@ export class SyntheticQueue {
   /** The next event due now, or undefined (the queue is emptied then). */
   take(): PendingEvent | undefined {
     if (this.#head >= this.#due.length) {
-      this.clear();
+      // emptied only when something was queued: setting an array's length is not free
+      if (this.#head !== 0) this.clear();
       return undefined;
     }
     const e = this.#due[this.#head++];
