@@ -8,26 +8,11 @@
  */
 import { deepStrictEqual } from "node:assert";
 import { writeFileSync } from "node:fs";
-import { InputManager, type InputOptions } from "./inputs.ts";
-import { MemoryLogger } from "./logger.ts";
+import { InputManager } from "./inputs.ts";
+import { inputOptions as options } from "../../tests/helpers/inputs.ts";
 
 const WRITER = new URL("../../tests/helpers/rotating_writer.ts", import.meta.url).pathname;
 const TOTAL = 40000;
-
-function options(over: Partial<InputOptions>): InputOptions {
-  return {
-    tail: true,
-    fromstart: false,
-    textMode: "bytes",
-    intcontexts: false,
-    blocksize: 8192,
-    reopenTimeout: 0,
-    checkTimeout: 0,
-    pollTimeout: 0.1,
-    logger: new MemoryLogger(),
-    ...over,
-  };
-}
 
 /** Runs the lagging writer against an input; returns the sequence numbers read. */
 async function lagRun(grace: number | undefined): Promise<number[]> {

@@ -7,30 +7,9 @@
 import { readFileSync, renameSync } from "node:fs";
 import { formatLogLine, LogTapeLogger } from "./log_setup.ts";
 import { assert as ok, assertEquals } from "../../tests/helpers/assert.ts";
+import { datagramReceiver, until } from "../../tests/helpers/receivers.ts";
 
 const dec = new TextDecoder();
-
-/** A Unix datagram socket collecting what arrives. */
-function datagramReceiver(path: string): { got: string[]; close: () => void } {
-  const conn = Deno.listenDatagram({ path, transport: "unixpacket" });
-  const got: string[] = [];
-  (async () => {
-    try {
-      for await (const [data] of conn) got.push(dec.decode(data));
-    } catch {
-      // closed
-    }
-  })();
-  return { got, close: () => conn.close() };
-}
-
-async function until(cond: () => boolean, ms = 15000, what = "condition"): Promise<void> {
-  const stop = performance.now() + ms;
-  while (!cond()) {
-    if (performance.now() > stop) throw new Error(`timeout waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const strip = (text: string) => text.split("\n").filter((l) => l !== "").map((l) => l.slice(26));
 

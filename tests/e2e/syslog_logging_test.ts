@@ -7,31 +7,10 @@
  * src/runtime/log_setup_test.ts).
  */
 import { assert as ok, assertEquals } from "../helpers/assert.ts";
+import { datagramReceiver, until } from "../helpers/receivers.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const dec = new TextDecoder();
-
-/** A Unix datagram socket collecting what arrives. */
-function datagramReceiver(path: string): { got: string[]; close: () => void } {
-  const conn = Deno.listenDatagram({ path, transport: "unixpacket" });
-  const got: string[] = [];
-  (async () => {
-    try {
-      for await (const [data] of conn) got.push(dec.decode(data));
-    } catch {
-      // closed
-    }
-  })();
-  return { got, close: () => conn.close() };
-}
-
-async function until(cond: () => boolean, ms = 15000, what = "condition"): Promise<void> {
-  const stop = performance.now() + ms;
-  while (!cond()) {
-    if (performance.now() > stop) throw new Error(`timeout waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 Deno.test("--syslog works with no --allow-* flag, after the permissions are revoked", async () => {
   const dir = Deno.makeTempDirSync();
