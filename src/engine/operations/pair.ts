@@ -229,12 +229,13 @@ function keptFirst(rule: Rule, first: MatchData | null): MatchData | null {
 /** Up to this many open operations, trying each costs less than the index lookup. */
 const FEW_OPERATIONS = 8;
 
-const indexes = new WeakMap<OperationStore, Map<Rule, PairIndex<PairOperation> | null>>();
+// weak both ways: an engine's store, and rules a restart replaced, take their indexes with them
+const indexes = new WeakMap<OperationStore, WeakMap<Rule, PairIndex<PairOperation> | null>>();
 
 /** The index of the rule's operations in `store`, or null when pattern2 has no common literal. */
 function pairIndex(store: OperationStore, rule: Rule): PairIndex<PairOperation> | null {
   let byRule = indexes.get(store);
-  if (byRule === undefined) indexes.set(store, byRule = new Map());
+  if (byRule === undefined) indexes.set(store, byRule = new WeakMap());
   let index = byRule.get(rule);
   if (index === undefined) {
     const common = pattern2Literal(rule);
