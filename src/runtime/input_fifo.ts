@@ -6,12 +6,13 @@
  * --rwfifo (default): the pipe is opened read-write, so there is always a
  * writer and end of input never comes: writers may come and go, and a
  * writer's unfinished last line is joined with what the next writer sends
- * (as SEC 2.9.4 does). It is read without blocking and polled while empty,
- * so closing the input leaves unread bytes in the pipe. --norwfifo: the pipe is opened read-only (the open
+ * (as SEC 2.9.4 does). --norwfifo: the pipe is opened read-only (the open
  * waits, without blocking the correlator, for the first writer); when the
  * last writer closes it, an unfinished last line is delivered, "No writers
  * on input pipe X, closing the pipe" is logged and, in --tail mode, the pipe
  * is reopened ("Reopening input pipe X"); in --notail mode the input ends.
+ * Either way the pipe is read without blocking and polled while empty, so
+ * closing the input leaves unread bytes in the pipe.
  *
  * @module
  */
@@ -20,39 +21,60 @@ import { LogLevel } from "./logger.ts";
 import { errorText, type SourceEnv } from "./input_source.ts";
 import { type ByteReader, StreamSource } from "./input_stream.ts";
 
-/** Pause after an empty read of a --rwfifo pipe; it doubles while the pipe stays empty. */
+/** Pause after an empty read of a pipe; it doubles while the pipe stays empty. */
 const MIN_POLL_MS = 1;
 
 /**
- * A named pipe opened read-write and read without blocking (--rwfifo),
- * polled while it is empty (the pause grows from 1 ms to the pause of a
- * dry input file, --poll-timeout or --check-timeout). Nothing is
- * left waiting in the kernel, so close() takes effect at once, and bytes
- * written after it stay in the pipe for whoever opens it next; a read
- * left pending in Deno would take them and they would be lost.
+ * A named pipe read without blocking, polled while it is empty (the pause
+ * grows from 1 ms to the pause of a dry input file, --poll-timeout or
+ * --check-timeout). Nothing is left waiting in the kernel, so close()
+ * takes effect at once and bytes written after it stay in the pipe for
+ * whoever opens it next (a read left pending in Deno would take them and
+ * they would be lost).
+ *
+ * Read-write (--rwfifo) the pipe is opened at once. Read-only (--norwfifo)
+ * an ordinary open first waits, without blocking the correlator, for a
+ * writer; the pipe is then opened again without blocking and the waiting
+ * descriptor closed; a read of 0 bytes means the last writer left.
  */
-class PolledFifoReader implements ByteReader {
+class FifoReader implements ByteReader {
   #fd = -1;
   #error: unknown = undefined;
+  #opening: Promise<void> | null = null;
   #closed = false;
   #pauseMs = MIN_POLL_MS;
   readonly #maxPauseMs: number;
+  /** True when the open failed. */
+  failed = false;
 
-  constructor(path: string, maxPauseMs: number) {
+  constructor(path: string, readWrite: boolean, maxPauseMs: number) {
     this.#maxPauseMs = Math.max(MIN_POLL_MS, maxPauseMs);
-    try {
-      this.#fd = openSync(path, constants.O_RDWR | constants.O_NONBLOCK);
-    } catch (e) {
-      this.#error = e;
+    if (readWrite) this.#open(path, constants.O_RDWR);
+    else {
+      this.#opening = Deno.open(path, { read: true }).then((writerThere) => {
+        if (!this.#closed) this.#open(path, constants.O_RDONLY);
+        writerThere.close();
+      }, (e) => {
+        this.#error = e;
+        this.failed = true;
+      });
     }
   }
 
-  /** True when the open failed. */
-  get failed(): boolean {
-    return this.#error !== undefined;
+  #open(path: string, mode: number): void {
+    try {
+      this.#fd = openSync(path, mode | constants.O_NONBLOCK);
+    } catch (e) {
+      this.#error = e;
+      this.failed = true;
+    }
   }
 
   async read(p: Uint8Array): Promise<number | null> {
+    if (this.#opening !== null) {
+      await this.#opening;
+      this.#opening = null;
+    }
     if (this.#error !== undefined) throw this.#error;
     for (;;) {
       if (this.#closed) return null;
@@ -78,43 +100,7 @@ class PolledFifoReader implements ByteReader {
     } catch {
       // already closed
     }
-  }
-}
-
-/**
- * A named pipe opened read-only (--norwfifo): the open waits, without
- * blocking the correlator, for the first writer; reads wait for data.
- */
-class FifoReader implements ByteReader {
-  #file: Deno.FsFile | null = null;
-  #opening: Promise<Deno.FsFile>;
-  #closed = false;
-  /** True when the open failed. */
-  failed = false;
-
-  constructor(path: string) {
-    this.#opening = Deno.open(path, { read: true });
-    this.#opening.then((f) => {
-      if (this.#closed) f.close();
-    }, () => this.failed = true);
-  }
-
-  async read(p: Uint8Array): Promise<number | null> {
-    if (this.#file === null) {
-      this.#file = await this.#opening;
-      if (this.#closed) return null;
-    }
-    return await this.#file.read(p);
-  }
-
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    try {
-      this.#file?.close();
-    } catch {
-      // already closed
-    }
+    this.#fd = -1;
   }
 }
 
@@ -138,17 +124,17 @@ export function fifoSource(
   rwfifo: boolean,
 ): StreamSource {
   if (rwfifo) {
-    const source = new StreamSource(path, context, new PolledFifoReader(path, env.dryMs), env);
+    const source = new StreamSource(path, context, new FifoReader(path, true, env.dryMs), env);
     source.type = "named pipe";
     return source;
   }
-  let current = new FifoReader(path);
+  let current = new FifoReader(path, false, env.dryMs);
   const reopen = env.tail
     ? async (): Promise<ByteReader | null> => {
       // a pipe that could not be opened is tried again after a pause
       if (current.failed) await new Promise((r) => setTimeout(r, Math.max(env.reopenMs, 1000)));
       try {
-        return current = new FifoReader(path);
+        return current = new FifoReader(path, false, env.dryMs);
       } catch (e) {
         env.logger.log(LogLevel.error, `Can't open input file ${path} (${errorText(e)})`);
         return null;

@@ -101,3 +101,34 @@ Deno.test("named pipe, --rwfifo: closed and opened again, nothing written in bet
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("named pipe, --norwfifo: closed and opened again while a writer stays, nothing is lost", async () => {
+  const dir = Deno.makeTempDirSync();
+  const p = `${dir}/fifo`;
+  await mkfifo(p);
+  const opts = () => options({ pollTimeout: 0.05, rwfifo: false });
+  let inputs = new InputManager([{ path: p }], opts());
+  let writer: Deno.FsFile | undefined;
+  try {
+    await inputs.start();
+    writer = await Deno.open(p, { write: true });
+    const enc = new TextEncoder();
+    await writer.write(enc.encode("before\n"));
+    assertEquals(await collect(inputs, (l) => l.length >= 1), ["before"]);
+    await inputs.close();
+    inputs = new InputManager([{ path: p }], opts());
+    await inputs.start();
+    await writer.write(enc.encode("after 1\nafter 2\n"));
+    await writer.write(enc.encode("after 3\nafter 4\n"));
+    assertEquals(await collect(inputs, (l) => l.length >= 4), [
+      "after 1",
+      "after 2",
+      "after 3",
+      "after 4",
+    ]);
+  } finally {
+    writer?.close();
+    await inputs.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -151,12 +151,7 @@ const pipeKind: InputKind = {
 function fifoKind(name: string, rwfifo: boolean, tail: boolean): InputKind {
   const caps: KindCapabilities = rwfifo
     ? { type: "named pipe", partialLine: "next-writer", endsWhenWriterCloses: false }
-    : {
-      type: "named pipe",
-      partialLine: "writer-close",
-      endsWhenWriterCloses: !tail,
-      closeWaitsForData: true,
-    };
+    : { type: "named pipe", partialLine: "writer-close", endsWhenWriterCloses: !tail };
   return {
     name,
     caps,
