@@ -17,12 +17,20 @@
  * @module
  */
 import { closeSync, constants, openSync, readSync } from "node:fs";
+import { setImmediate } from "node:timers";
 import { LogLevel } from "./logger.ts";
 import { errorText, type SourceEnv } from "./input_source.ts";
 import { type ByteReader, StreamSource } from "./input_stream.ts";
 
 /** Pause after an empty read of a pipe; it doubles while the pipe stays empty. */
 const MIN_POLL_MS = 1;
+/**
+ * Empty reads retried on the next turn of the event loop before pauses
+ * begin: a writer refilling the 64 KiB pipe buffer is back within
+ * microseconds, and a millisecond's sleep each time would cap a fast
+ * writer at a buffer per millisecond.
+ */
+const QUICK_RETRIES = 64;
 
 /**
  * A named pipe read without blocking, polled while it is empty (the pause
@@ -43,6 +51,7 @@ class FifoReader implements ByteReader {
   #opening: Promise<void> | null = null;
   #closed = false;
   #pauseMs = MIN_POLL_MS;
+  #quick = QUICK_RETRIES;
   readonly #maxPauseMs: number;
   /** True when the open failed. */
   failed = false;
@@ -81,10 +90,16 @@ class FifoReader implements ByteReader {
       try {
         const n = readSync(this.#fd, p, 0, p.length, null);
         this.#pauseMs = MIN_POLL_MS;
+        this.#quick = QUICK_RETRIES;
         return n === 0 ? null : n;
       } catch (e) {
         const code = (e as { code?: string }).code;
         if (code !== "EAGAIN" && code !== "EWOULDBLOCK") throw e;
+      }
+      if (this.#quick > 0) {
+        this.#quick--;
+        await new Promise((r) => setImmediate(r));
+        continue;
       }
       await new Promise((r) => setTimeout(r, this.#pauseMs));
       this.#pauseMs = Math.min(2 * this.#pauseMs, this.#maxPauseMs);
