@@ -24,13 +24,21 @@ const MARKER = "SEC_TS_V8_FLAGS";
 
 /** The environment entries to add for the re-executed image (none when the operator set flags). */
 export function heapSettingsEnv(env: { get(name: string): string | undefined }): string[] {
-  if (env.get("DENO_V8_FLAGS") !== undefined) return [];
+  try {
+    if (env.get("DENO_V8_FLAGS") !== undefined) return [];
+  } catch {
+    return []; // no --allow-env: the operator's variable cannot be seen, so none of ours either
+  }
   return [`DENO_V8_FLAGS=${AGENT_V8_FLAGS}`, `${MARKER}=1`];
 }
 
 /** In the re-executed image: removes the variables the agent added, so children do not inherit them. */
 export function forgetHeapSettingsEnv(): void {
-  if (Deno.env.get(MARKER) === undefined) return;
-  Deno.env.delete(MARKER);
-  Deno.env.delete("DENO_V8_FLAGS");
+  try {
+    if (Deno.env.get(MARKER) === undefined) return;
+    Deno.env.delete(MARKER);
+    Deno.env.delete("DENO_V8_FLAGS");
+  } catch {
+    // no --allow-env: nothing was added (heapSettingsEnv)
+  }
 }
