@@ -441,7 +441,7 @@ Deno.test("stdin redirected from a regular file is read like a file", async () =
 Deno.test("a kept part of a line does not keep the block it was read in alive", async () => {
   const dir = Deno.makeTempDirSync({ prefix: "sec-ts-pin-" });
   const file = `${dir}/in.log`;
-  // 40 MB in 140-byte lines; the reader keeps a 40-byte part of every 1000th line
+  // 40 MB in 140-byte lines; the reader keeps a 40-byte part of every 200th line (so of every read block)
   const line = (i: number) => `Nov 22 00:00:00 host${i % 97} prog[${i}]: ${"x".repeat(100)}\n`;
   const lines: string[] = [];
   for (let i = 0; i < 20_000; i++) lines.push(line(i));
@@ -461,7 +461,7 @@ const kept = [];
 let n = 0;
 for (;;) {
   let l;
-  while ((l = inputs.nextLine()) !== null) if (n++ % 1000 === 0) kept.push(l.text.substring(20, 60));
+  while ((l = inputs.nextLine()) !== null) if (n++ % 200 === 0) kept.push(l.text.substring(20, 60));
   if (!await inputs.waitForData(50)) break;
 }
 globalThis.gc(); globalThis.gc();
@@ -477,8 +477,8 @@ console.log(JSON.stringify({ lines: n, kept: kept.length, heap: Deno.memoryUsage
   Deno.removeSync(dir, { recursive: true });
   assert(out.success, new TextDecoder().decode(out.stderr));
   const r = JSON.parse(text);
-  assertEquals([r.lines, r.kept], [280_000, 280]);
-  // 280 kept parts pinning their 256 KiB blocks would hold all 40 MB
+  assertEquals([r.lines, r.kept], [280_000, 1400]);
+  // kept parts pinning their blocks (64 KiB each) would hold all 40 MB
   assert(r.heap < 20e6, `heap after GC ${(r.heap / 1e6).toFixed(1)} MB`);
 });
 
