@@ -133,7 +133,7 @@ export class LineAssembler {
  * slice of a long string keeps the whole block alive for as long as the
  * line or any part of it is (V8 slices point into their parent), and match
  * values live on in operations, contexts and variables for hours: one
- * kept value would pin a whole read block (64 KiB). The copy costs one short memcpy.
+ * kept value would pin a whole read block (16 KiB or more). The copy costs one short memcpy.
  */
 export function cutLine(block: string, from: number, to: number): string {
   // concatenating and slicing again makes V8 flatten into a new string of the line's size

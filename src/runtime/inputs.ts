@@ -53,7 +53,7 @@ export interface InputOptions {
   textMode: TextMode;
   /** --intcontexts. */
   intcontexts: boolean;
-  /** --blocksize: bytes per read (reads are never smaller than 64 KiB, see readSize). */
+  /** --blocksize: bytes per read (reads are never smaller than 16 KiB, see readSize). */
   blocksize: number;
   /** --reopen-timeout: retry interval for inputs that could not be opened, 0 = never. */
   reopenTimeout: number;
@@ -65,7 +65,7 @@ export interface InputOptions {
   logger: Logger;
   /** --rwfifo (default true): open named pipes read-write. */
   rwfifo?: boolean;
-  /** Bytes per read, overriding the default max(blocksize, 64 KiB) (for tests). */
+  /** Bytes per read, overriding the default max(blocksize, 16 KiB) (for tests). */
   readSize?: number;
   /** --input-timeout: seconds without new data after which `onInputTimeout` is called; 0 = off. */
   inputTimeout?: number;
@@ -94,7 +94,7 @@ export interface InputLine {
 }
 
 /** Smallest read size used for regular files, whatever --blocksize says. */
-export const MIN_READ_SIZE = 64 * 1024;
+export const MIN_READ_SIZE = 16 * 1024;
 
 /** Compares names in byte (UTF-8) order, like Perl's `sort`. */
 export function compareNames(a: string, b: string): number {

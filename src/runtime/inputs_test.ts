@@ -478,7 +478,7 @@ console.log(JSON.stringify({ lines: n, kept: kept.length, heap: Deno.memoryUsage
   assert(out.success, new TextDecoder().decode(out.stderr));
   const r = JSON.parse(text);
   assertEquals([r.lines, r.kept], [280_000, 1400]);
-  // kept parts pinning their blocks (64 KiB each) would hold all 40 MB
+  // kept parts pinning their blocks (16 KiB each) would hold all 40 MB
   assert(r.heap < 20e6, `heap after GC ${(r.heap / 1e6).toFixed(1)} MB`);
 });
 
