@@ -163,6 +163,8 @@ export class Engine {
 
   /** Which required literals a line holds, for rulesets too small for the 4-gram index. */
   #literalScan: LiteralScan | undefined;
+  /** The literal scan, when a line without any of its literals can match no rule. */
+  #lineGate: LiteralScan | undefined;
 
   /** Number of events processed so far. */
   get eventCount(): number {
@@ -173,7 +175,9 @@ export class Engine {
   setRules(files: RuleFile[]): void {
     this.files = files;
     this.sets = new Map();
-    this.#literalScan = installLiteralChecks(files);
+    const checks = installLiteralChecks(files);
+    this.#literalScan = checks.scan;
+    this.#lineGate = checks.gated ? checks.scan : undefined;
     for (const f of files) {
       for (const s of f.joincfset) {
         let list = this.sets.get(s);
@@ -195,7 +199,10 @@ export class Engine {
       buf = b;
     }
     buf.push(text, source);
-    this.#runEvent(buf, intContext, false);
+    const gate = this.#lineGate;
+    // a line no rule can match is counted, and nothing else happens
+    if (gate !== undefined && !gate.ensure(text).found) this.#events++;
+    else this.#runEvent(buf, intContext, false);
     this.drainSynthetic();
   }
 

@@ -82,6 +82,7 @@ export class LiteralScan {
   readonly #stamps: Uint32Array;
   #gen = 0;
   #line: string | undefined;
+  #found = false;
 
   /** Builds the scan for `literals` (ids are their indices); throws when V8 cannot compile it. */
   constructor(readonly literals: readonly string[]) {
@@ -115,13 +116,21 @@ export class LiteralScan {
     const groups = this.#implies.length;
     re.lastIndex = 0;
     let m;
+    let found = false;
     while ((m = re.exec(line)) !== null) {
+      found = true;
       let g = 1;
       while (g <= groups && m[g] === undefined) g++;
       for (const id of this.#implies[g - 1]) st[id] = gen;
       re.lastIndex = m.index + 1;
     }
+    this.#found = found;
     return this;
+  }
+
+  /** True when the line holds at least one of the literals. */
+  get found(): boolean {
+    return this.#found;
   }
 
   /** True when literal `id` occurs in the line. */

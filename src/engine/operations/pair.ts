@@ -20,17 +20,13 @@ import {
   type Pattern,
   type PatternOptions,
   type PatternTemplate,
-  unescapeSubStr,
 } from "../../lang/patterns.ts";
-import { requiredLiteral } from "../../lang/regex_literals.ts";
 import type { Continue, Rule } from "../../lang/rules.ts";
 import {
   bindMatch,
   type BindSources,
   type MatchValues,
-  parseTemplate,
   render,
-  type Template,
   type VarRef,
 } from "../../lang/template.ts";
 import type { BoundActions, Engine } from "../engine.ts";
@@ -39,6 +35,7 @@ import { bindList } from "./counting.ts";
 import { keptMatch, savedSources } from "./snapshot.ts";
 import { Operation, type OperationStore, operationStore } from "./store.ts";
 import { PairIndex } from "./pair_index.ts";
+import { pattern2Literal, pattern2Parsed } from "./pair_literal.ts";
 
 /** A Pair or PairWithWindow operation. */
 export class PairOperation extends Operation {
@@ -83,15 +80,6 @@ export function quotemeta(s: string): string {
 
 const QUOTING_KINDS = new Set(["RegExp", "NRegExp"]);
 const compiled = new WeakMap<Rule, Map<string, Pattern>>();
-
-const parsed = new WeakMap<Rule, Template>();
-
-/** The rule's pattern2 as a template (parsed once). */
-function pattern2Parsed(rule: Rule): Template {
-  let t = parsed.get(rule);
-  if (t === undefined) parsed.set(rule, t = parseTemplate(rule.pattern2Source!));
-  return t;
-}
 
 /** The pattern2 of a new operation (compiled once per distinct text); null when that text is no valid pattern. */
 function pattern2For(engine: Engine, rule: Rule, first: MatchData | null): Pattern | null {
@@ -184,32 +172,6 @@ function pattern2Template(rule: Rule, options: PatternOptions): Pattern2Template
     templates.set(rule, t);
   }
   return t ?? undefined;
-}
-
-const commonLiterals = new WeakMap<Rule, string | undefined>();
-
-/**
- * A literal every operation's pattern2 of the rule requires whatever the
- * substituted values are (its text outside match variables): a line
- * without it matches no operation of the rule.
- */
-function pattern2Literal(rule: Rule): string | undefined {
-  if (commonLiterals.has(rule)) return commonLiterals.get(rule);
-  const base = rule.second!.pattern;
-  const t = pattern2Parsed(rule);
-  let lit: string | undefined;
-  if (base.kind === "RegExp") {
-    // a variable becomes "." so that no literal runs across it
-    lit = requiredLiteral(t.parts.map((p) => (typeof p === "string" ? p : ".")).join(""));
-  } else if (base.kind === "SubStr") {
-    for (const p of t.parts) {
-      if (typeof p !== "string") continue;
-      const u = unescapeSubStr(p);
-      if (u.length >= 2 && (lit === undefined || u.length > lit.length)) lit = u;
-    }
-  }
-  commonLiterals.set(rule, lit);
-  return lit;
 }
 
 function quoteOrUndef(v: string | undefined): string | undefined {
