@@ -63,7 +63,7 @@ Deno.test("10,000 lines/s through rename and copytruncate rotations: every line 
   const dir = tempDir();
   Deno.writeTextFileSync(`${dir}/r.sec`, ECHO_RULE);
   Deno.writeTextFileSync(`${dir}/app.log`, "");
-  const sec = new SecProcess(["--conf=r.sec", "--input=app.log"], { cwd: dir });
+  const sec = new SecProcess(["--conf=r.sec", "--input=app.log", "--fromstart"], { cwd: dir });
   try {
     await sec.waitForLog("Opening input file app.log");
     const total = 30000;
@@ -364,7 +364,14 @@ action=create C_$1 100; add C_$1 $0; write - made $1
   );
   Deno.writeTextFileSync(`${dir}/in.log`, "");
   const sec = new SecProcess(
-    ["--conf=r.sec", "--input=in.log", `--dump=${dir}/d`, "--dumpfjson", "--dumpfts"],
+    [
+      "--conf=r.sec",
+      "--input=in.log",
+      "--fromstart",
+      `--dump=${dir}/d`,
+      "--dumpfjson",
+      "--dumpfts",
+    ],
     { cwd: dir },
   );
   try {
@@ -405,6 +412,7 @@ Deno.test("--pid, --umask and --user handling", async () => {
     [
       "--conf=w.sec",
       "--input=in.log",
+      "--fromstart",
       `--pid=${dir}/sec.pid`,
       "--umask=077",
       "--allow-write",

@@ -89,7 +89,9 @@ Deno.test("SECRC: resource file arguments come after the command line's; comment
 Deno.test("SECRC: the dump names the resource file and lists its arguments after the command line's", async () => {
   const dir = setup();
   Deno.writeTextFileSync(`${dir}/sec.rc`, `--conf=${dir}/a.sec\n--debug\n6\n`);
-  const cli = [`--conf=${dir}/b.sec`, `--input=${dir}/in.log`, `--dump=${dir}/dump`];
+  // --fromstart: lines appended right after "Opening input file" are read even if the
+  // file is opened (at its end) a moment after that message
+  const cli = [`--conf=${dir}/b.sec`, `--input=${dir}/in.log`, "--fromstart", `--dump=${dir}/dump`];
   const sec = new SecProcess(cli, { env: { SECRC: `${dir}/sec.rc` } });
   try {
     await sec.waitForLog("Opening input file");

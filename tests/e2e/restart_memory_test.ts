@@ -13,7 +13,7 @@ const RULES = new URL("../../rules/example.sec", import.meta.url).pathname;
 Deno.test("1,000 restarts (SIGHUP, SIGABRT): resident memory stays flat", async () => {
   const dir = Deno.makeTempDirSync();
   Deno.writeTextFileSync(`${dir}/in.log`, "");
-  const sec = new SecProcess([`--conf=${RULES}`, "--input=in.log"], { cwd: dir });
+  const sec = new SecProcess([`--conf=${RULES}`, "--input=in.log", "--fromstart"], { cwd: dir });
   try {
     await sec.waitForLog("Opening input file in.log");
     let done = 0;
