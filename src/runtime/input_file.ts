@@ -155,7 +155,7 @@ export class FileSource implements InputSource {
 
   /** The new file brought data: what the old ones got before it is read now, to come first. */
   #catchUpOlds(): void {
-    for (const o of this.#olds) o.ready(true);
+    for (const o of this.#olds) o.catchUp();
   }
 
   /** The next line of the renamed-away files; drops those that are done. */

@@ -47,12 +47,12 @@ export class DrainingFile {
     return this.#at < this.#block.length;
   }
 
-  /** True when a line is buffered, reading once if the file is due (not dry) or `force`. */
-  ready(force = false): boolean {
+  /** True when a line is buffered, reading once if the file is due (not dry). */
+  ready(): boolean {
     if (this.#at < this.#block.length) return true;
     if (this.#fd < 0) return false;
     const now = performance.now();
-    if (!force && this.#dryUntil !== 0 && now < this.#dryUntil) return false;
+    if (this.#dryUntil !== 0 && now < this.#dryUntil) return false;
     this.#read(now);
     return this.#at < this.#block.length;
   }
@@ -99,8 +99,7 @@ export class DrainingFile {
       this.#dryUntil = 0;
       const text = asm.commit(n);
       if (text !== null) {
-        this.#block = text;
-        this.#at = 0;
+        this.#append(text);
         return true;
       }
     }
@@ -115,9 +114,25 @@ export class DrainingFile {
     }
     this.#fd = -1;
     const last = this.#asm.flush();
-    if (last !== null) {
-      this.#block = last;
-      this.#at = 0;
+    if (last !== null) this.#append(last);
+  }
+
+  /** Adds decoded lines after those still buffered. */
+  #append(text: string): void {
+    this.#block = this.#at < this.#block.length ? this.#block.slice(this.#at) + text : text;
+    this.#at = 0;
+  }
+
+  /**
+   * Reads all the file holds now, whatever is buffered: the new file just
+   * brought data, so every line the old one got before must come first,
+   * not only the next block of them.
+   */
+  catchUp(): void {
+    if (this.#fd < 0) return;
+    const now = performance.now();
+    while (this.#read(now)) {
+      // appended; read on to the current end
     }
   }
 
