@@ -38,13 +38,13 @@ export function installLiteralChecks(files: readonly RuleFile[]): LiteralChecks 
   // the 4-gram index of a line pays off only when many rules consult it
   const useGrams = filterable >= GRAM_MIN_RULES;
   setGramFilter(useGrams);
-  const scan = literalScanOf(files, !useGrams);
+  const gate = gateLiterals(files);
+  const scan = literalScanOf(files, !useGrams, gate ?? []);
   for (const f of files) {
     for (const r of f.rules) {
       r.prefilter = useGrams ? prefilterOf(r) : undefined;
     }
   }
-  const gate = gateLiterals(files);
   // a literal left out of the scan (too long) would let its lines through unmatched
   const gated = scan !== undefined && gate !== undefined &&
     gate.every((l) => scan.literals.includes(l));
@@ -70,9 +70,14 @@ const SCAN_MAX_LITERAL = 1000;
 /**
  * The literal scan (literal_filter.ts) of a ruleset too small for the
  * 4-gram index: the required literals of the patterns events meet, each
- * pattern given its literal's slot; none when there are too few literals.
+ * pattern given its literal's slot, plus the `extra` literals (those the
+ * line gate needs besides); none when there are too few literals.
  */
-function literalScanOf(files: readonly RuleFile[], wanted: boolean): LiteralScan | undefined {
+function literalScanOf(
+  files: readonly RuleFile[],
+  wanted: boolean,
+  extra: readonly string[],
+): LiteralScan | undefined {
   const patterns: Pattern[] = [];
   for (const f of files) {
     for (const r of f.rules) {
@@ -89,7 +94,7 @@ function literalScanOf(files: readonly RuleFile[], wanted: boolean): LiteralScan
   };
   for (const p of patterns) add(p.literal);
   // what the Pair operations' own pattern2s need, so that the scan can gate lines
-  for (const l of gateLiterals(files) ?? []) add(l);
+  for (const l of extra) add(l);
   if (!wanted || ids.size < SCAN_MIN_LITERALS) return undefined;
   let scan: LiteralScan;
   try {
