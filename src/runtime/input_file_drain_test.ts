@@ -7,9 +7,9 @@
  * lines written late to the old file are lost. Both figures are printed.
  */
 import { deepStrictEqual } from "node:assert";
-import { writeFileSync } from "node:fs";
+import { appendFileSync, renameSync, writeFileSync } from "node:fs";
 import { InputManager } from "./inputs.ts";
-import { inputOptions as options } from "../../tests/helpers/inputs.ts";
+import { collect, inputOptions as options } from "../../tests/helpers/inputs.ts";
 
 const WRITER = new URL("../../tests/helpers/rotating_writer.ts", import.meta.url).pathname;
 const TOTAL = 40000;
@@ -72,4 +72,35 @@ Deno.test("lagging writer without a grace period loses the late lines (the old b
   console.log(`lagging writer, --rotation-grace=0: ${lost} of ${TOTAL} lines lost`);
   // the writer wrote 0.5 s (about 5,000 lines) into each renamed file after the rename
   deepStrictEqual(lost > 0, true, "no loss without a grace period: the test does not lag");
+});
+
+Deno.test("a renamed-away file's backlog of many blocks comes before the new file's lines", async () => {
+  const dir = Deno.makeTempDirSync();
+  const f = `${dir}/app.log`;
+  const lines = (from: number, to: number) => {
+    let t = "";
+    for (let i = from; i <= to; i++) t += `L${i}\n`;
+    return t;
+  };
+  writeFileSync(f, lines(1, 1));
+  // 64-byte reads: the old file's backlog below spans about ten of them
+  const inputs = new InputManager(
+    [{ path: f }],
+    options({ fromstart: true, rotationGrace: 5, readSize: 64 }),
+  );
+  try {
+    await inputs.start();
+    deepStrictEqual(await collect(inputs, (l) => l.length >= 1), ["L1"]);
+    renameSync(f, `${f}.1`);
+    writeFileSync(f, "");
+    await collect(inputs, () => false, 500); // the rotation is seen; the old file drains
+    // a lagging writer's last lines land in the old file, then it writes to the new one
+    appendFileSync(`${f}.1`, lines(2, 61));
+    appendFileSync(f, lines(62, 63));
+    const got = await collect(inputs, (l) => l.length >= 62);
+    deepStrictEqual(got, lines(2, 63).trimEnd().split("\n"));
+  } finally {
+    await inputs.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
 });
