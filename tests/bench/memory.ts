@@ -76,6 +76,13 @@ if (Deno.args[0] === "--sample") {
   Deno.exit(code);
 }
 
+try {
+  Deno.statSync(bench + "run-bench");
+} catch {
+  console.error(`no benchmark at ${bench} (../shared/bench beside this checkout)`);
+  Deno.exit(1);
+}
+
 const positional = Deno.args.filter((a) => !a.startsWith("--"));
 const lines = positional[0] ?? "1000000";
 const sets = positional.length > 1 ? positional.slice(1) : ["small.sec", "medium.sec", "large.sec"];
