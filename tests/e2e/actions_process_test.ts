@@ -158,6 +158,7 @@ action=write - next seen
     input: ["slow", "next"],
     args: ["--allow-run"],
     linger: 1,
+    closeWhen: (log) => log.includes("exitcode 3"),
   });
   assertEquals(r.stdout, "slow started\nnext seen\n");
   ok(performance.now() - t0 < 10000, "waited for the slow child");
@@ -177,7 +178,9 @@ action=shellcmd (echo $$$$ > child.pid; exec sleep 30 >/dev/null 2>&1)
 `,
       input: ["go"],
       args: ["--allow-run", childterm ? "--childterm" : "--nochildterm"],
-      linger: 1,
+      linger: 0.2,
+      // the child must have started before the exit can end it
+      closeWhen: () => read(`${dir}/child.pid`).endsWith("\n"),
     });
     const pid = Number((await waitForFile(`${dir}/child.pid`)).trim());
     ok(pid > 0);

@@ -17,6 +17,7 @@
 import { cpSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { diffText, equalBytes, filesUnder, loadTestCase } from "../../src/runtime/rule_tests.ts";
+import { untilIdle } from "./proc_idle.ts";
 
 export { diffText };
 
@@ -97,33 +98,6 @@ export function caseArgv(c: ConformanceCase, command: string[]): string[] {
 }
 
 const sleep = (seconds: number) => new Promise((r) => setTimeout(r, seconds * 1000));
-
-/**
- * Waits until process `pid` has started up and waits for input: it used no
- * CPU time (all its threads, /proc/PID/stat) between two looks 60 ms apart
- * while its main thread slept, or it has ended; at most `limit` seconds.
- * Under a loaded parallel run a start-up can take seconds; lines fed during
- * it would reach the correlator all at once, squeezing the case's `@sleep`
- * pauses (a-setltime-getltime failed that way once in CI).
- */
-async function untilIdle(pid: number, limit: number): Promise<void> {
-  const deadline = performance.now() + limit * 1000;
-  let last = -1;
-  while (performance.now() < deadline) {
-    let stat: string;
-    try {
-      stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    } catch {
-      return; // ended
-    }
-    // after "(comm) ": state, then fields 4.. ; utime and stime are fields 14 and 15
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const cpu = f[0] === "S" ? Number(f[11]) + Number(f[12]) : -1;
-    if (cpu >= 0 && cpu === last) return;
-    last = cpu;
-    await sleep(0.06);
-  }
-}
 
 /** Reads a stream to the end, or until `stop` resolves (then cancels it). */
 async function collect(

@@ -1,14 +1,19 @@
 /**
  * Runs a real sec-ts process on rules and input lines: `deno run -A
  * main.ts --conf=<rules> --input=- --notail <args>` in a directory, input
- * fed on standard input (with pauses), standard input closed after
- * `linger` seconds; returns standard output, the log (standard error)
- * and the exit code.
+ * fed on standard input (with pauses) once the process has started up,
+ * standard input closed after `linger` seconds (or once `closeWhen`
+ * holds); returns standard output, the log (standard error) and the exit
+ * code.
  *
  * @module
  */
 
+import { untilIdle } from "./proc_idle.ts";
+
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+const sleep = (seconds: number) => new Promise((r) => setTimeout(r, seconds * 1000));
 
 /** What to run. */
 export interface SecRun {
@@ -18,8 +23,15 @@ export interface SecRun {
   input?: (string | number)[];
   /** Extra command-line options. */
   args?: string[];
-  /** Seconds to wait before standard input is closed. */
+  /** Seconds to wait after the input before standard input is closed. */
   linger?: number;
+  /**
+   * Closes standard input as soon as this holds (asked every 20 ms with
+   * the log so far, after the input and `linger`) instead of right after
+   * `linger`: for what happens outside the correlator's pace, such as a
+   * child process starting or ending. Gives up after half the timeout.
+   */
+  closeWhen?: (log: string) => boolean;
   /** Working directory (a fresh temporary one when absent). */
   dir?: string;
   /** Deno flags (e.g. --unstable-net). */
@@ -67,20 +79,29 @@ export async function runSec(r: SecRun, timeoutMs = 30000): Promise<SecResult> {
     }
   }, timeoutMs);
   const out = new Response(child.stdout).text();
-  const err = new Response(child.stderr).text();
+  let log = "";
+  const err = child.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
+    new WritableStream({ write: (chunk) => void (log += chunk) }),
+  );
   const w = child.stdin.getWriter();
   const enc = new TextEncoder();
   try {
+    await untilIdle(child.pid, 20);
     for (const item of r.input ?? []) {
-      if (typeof item === "number") await new Promise((res) => setTimeout(res, item * 1000));
+      if (typeof item === "number") await sleep(item);
       else await w.write(enc.encode(item + "\n"));
     }
-    if (r.linger) await new Promise((res) => setTimeout(res, r.linger! * 1000));
+    if (r.linger) await sleep(r.linger);
+    if (r.closeWhen) {
+      const giveUp = performance.now() + timeoutMs / 2;
+      while (!r.closeWhen(log) && performance.now() < giveUp) await sleep(0.02);
+    }
     await w.close();
   } catch {
     // the process ended early
   }
   const status = await child.status;
   clearTimeout(timer);
-  return { stdout: await out, log: await err, code: status.code, dir };
+  await err;
+  return { stdout: await out, log, code: status.code, dir };
 }
