@@ -12,7 +12,9 @@
  * address turns syslog headers into /var/log/syslog lines (syslog_header.ts).
  * The spec as written is the input's name (`$+{_inputsrc}`, `_FILE_EVENT_<name>`).
  *
- * Lines end at "\n" (a datagram's last line needs none). A line longer than
+ * Lines end at "\n" (a datagram's last line needs none); with `?syslog`, a
+ * stream connection may also send octet-counted messages (RFC 6587, as
+ * syslog-ng's `syslog()` driver does; input_socket_framing.ts). A line longer than
  * {@link MAX_LINE_BYTES} is cut to that length (the rest up to the next
  * newline is discarded) and a warning is logged. A stream connection's
  * unfinished last line is delivered when the connection closes.
@@ -40,6 +42,7 @@ import { LogLevel } from "./logger.ts";
 import { encodingOf } from "./input_lines.ts";
 import { errorText, type InputSource, type SourceEnv, type SourceInfo } from "./input_source.ts";
 import { LineSplitter, parseSocketSpec, type SocketAddress } from "./input_socket_util.ts";
+import { SyslogFrameSplitter } from "./input_socket_framing.ts";
 import { splitSyslogOption, syslogToTraditional } from "./syslog_header.ts";
 import {
   type DatagramSocket,
@@ -99,7 +102,7 @@ export class SocketSource implements InputSource {
   #unixgram: DatagramSocket | null = null;
   #udpPort: number | undefined;
   #cutByConnections = 0;
-  #splitters = new Set<LineSplitter>();
+  #splitters = new Set<{ readonly cut: number }>();
   readonly #warnings: SocketWarnings;
   #connLast = new Map<Deno.Conn, number>();
   #slotWaiter: (() => void) | null = null;
@@ -338,7 +341,11 @@ export class SocketSource implements InputSource {
   }
 
   async #readConn(conn: Deno.Conn): Promise<void> {
-    const splitter = new LineSplitter(this.#maxLine, encodingOf(this.#env.textMode));
+    const enc = encodingOf(this.#env.textMode);
+    // ?syslog: octet-counted messages too (syslog-ng's syslog(), RFC 6587)
+    const splitter = this.#syslog
+      ? new SyslogFrameSplitter(this.#maxLine, enc)
+      : new LineSplitter(this.#maxLine, enc);
     this.#splitters.add(splitter);
     const buf = new Uint8Array(READ_SIZE);
     try {

@@ -102,6 +102,37 @@ Deno.test("tcp and udp inputs on loopback: lines, partial line at close, context
   }
 });
 
+Deno.test("tcp ?syslog: octet-counted and newline-framed messages on one connection; plain tcp keeps newline framing", async () => {
+  const port = freePort();
+  const plainPort = freePort();
+  const inputs = new InputManager(
+    [{ path: `tcp://127.0.0.1:${port}?syslog` }, { path: `tcp://127.0.0.1:${plainPort}` }],
+    options({ pollTimeout: 0.05 }),
+  );
+  const counted = "<38>1 2026-12-02T10:00:00Z web sshd 4242 - - counted";
+  const stream = `${counted.length} ${counted}<38>Dec  2 10:00:01 web sshd[4242]: newline\n`;
+  try {
+    await inputs.start();
+    for (const p of [port, plainPort]) {
+      const c = await Deno.connect({ hostname: "127.0.0.1", port: p });
+      // in two writes, the second starting inside the length prefix
+      const bytes = new TextEncoder().encode(stream);
+      await c.write(bytes.subarray(0, 1));
+      await new Promise((r) => setTimeout(r, 50));
+      await c.write(bytes.subarray(1));
+      c.close();
+    }
+    const got = await collect(inputs, (l) => l.length >= 3, 5000);
+    assertEquals(got.sort(), [
+      `${counted.length} ${counted}<38>Dec  2 10:00:01 web sshd[4242]: newline`,
+      "Dec  2 10:00:00 web sshd[4242]: counted",
+      "Dec  2 10:00:01 web sshd[4242]: newline",
+    ]);
+  } finally {
+    await inputs.close();
+  }
+});
+
 Deno.test("unix stream input: lines from two clients, socket file removed at close", async () => {
   const dir = Deno.makeTempDirSync();
   const path = `${dir}/in.sock`;

@@ -2,7 +2,8 @@
  * The README's recipes for running sec-ts beside rsyslog and syslog-ng,
  * against the real daemons (private configurations, loopback only):
  * forwarding to a socket input in the traditional file format, forwarding
- * RFC 5424 to a `?syslog` socket input, and piping to a sec-ts started by
+ * RFC 5424 to a `?syslog` socket input (newline framing from rsyslog,
+ * octet counting from syslog-ng's syslog() driver), and piping to a sec-ts started by
  * the daemon (rsyslog omprog, syslog-ng program()). A rule written for
  * /var/log/syslog lines must match what arrives on every path, and the
  * paths must deliver the same line.
@@ -178,8 +179,8 @@ action(type="omprog" template="RSYSLOG_TraditionalFileFormat" signalOnClose="on"
   }
 });
 
-Deno.test("syslog-ng: network() (traditional template), syslog() to ?syslog over UDP, program()", async () => {
-  const s = await setUp("udp");
+Deno.test("syslog-ng: network() (traditional template), syslog() to ?syslog over TCP (octet counting), program()", async () => {
+  const s = await setUp("tcp");
   let daemon: SyslogDaemon | undefined;
   try {
     const input = await freeUdpPort();
@@ -192,8 +193,8 @@ source s_net { syslog(ip("127.0.0.1") port(${input}) transport("udp")); };
 template t_trad { template("\${DATE} \${HOST} \${MSGHDR}\${MSG}\\n"); };
 # recipe 1: lines as in /var/log/syslog, to a plain socket input
 destination d_trad { network("127.0.0.1" port(${s.trad}) transport("udp") template(t_trad)); };
-# recipe 2: RFC 5424 to a socket input with ?syslog
-destination d_proto { syslog("127.0.0.1" port(${s.proto}) transport("udp")); };
+# recipe 2: RFC 5424 to a socket input with ?syslog (over TCP, syslog() frames by octet counting)
+destination d_proto { syslog("127.0.0.1" port(${s.proto}) transport("tcp")); };
 # recipe 3: a sec-ts of its own reading standard input
 destination d_pipe {
   program("${s.program} --conf=${s.dir}/pipe.sec --input=- --notail --allow-write=${s.dir}"
