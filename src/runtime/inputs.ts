@@ -213,7 +213,10 @@ export class InputManager {
         old.delete(spec.path);
       }
       const source = this.#makeSource(spec.path, spec.context);
-      source.open();
+      // --fromstart is for the start only: a file (re)opened at a restart is read from its
+      // end in --tail mode, as SEC does (one that does not exist yet is read whole once it does)
+      if (this.#options.tail && source instanceof FileSource) source.openAt("end");
+      else source.open();
       sources.push(source);
     }
     for (const s of old.values()) s.close();

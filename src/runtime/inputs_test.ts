@@ -482,6 +482,29 @@ console.log(JSON.stringify({ lines: n, kept: kept.length, heap: Deno.memoryUsage
   assert(r.heap < 20e6, `heap after GC ${(r.heap / 1e6).toFixed(1)} MB`);
 });
 
+Deno.test("reconfigure (restarts) with --fromstart: files opened or reopened then are read from their end, as in SEC", async () => {
+  const dir = Deno.makeTempDirSync();
+  writeFileSync(`${dir}/a.log`, "a1\n");
+  writeFileSync(`${dir}/b.log`, "b1\n");
+  const inputs = new InputManager(
+    [{ path: `${dir}/a.log` }],
+    inputOptions({ fromstart: true, pollTimeout: 0.05 }),
+  );
+  try {
+    await inputs.start();
+    assertEquals(await collect(inputs, (l) => l.length >= 1), ["a1"]);
+    // a new input (b) and a reopened one (a, without keep): their old lines stay unread
+    inputs.reconfigure([{ path: `${dir}/a.log` }, { path: `${dir}/b.log` }], false);
+    appendFileSync(`${dir}/a.log`, "a2\n");
+    appendFileSync(`${dir}/b.log`, "b2\n");
+    const got = await collect(inputs, (l) => l.length >= 2);
+    assertEquals(got.sort(), ["a2", "b2"]);
+  } finally {
+    await inputs.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
 Deno.test("reconfigure (restarts): kept inputs keep their place, others close and open", async () => {
   const dir = Deno.makeTempDirSync();
   for (const n of ["a", "b", "c"]) writeFileSync(`${dir}/${n}.log`, "");
