@@ -86,7 +86,7 @@ export async function main(args: string[]): Promise<number> {
         return 1;
       }
     }
-    return await runCorrelator(opts, logger, undefined, allArgs);
+    return await runCorrelator(opts, logger, undefined, allArgs, args);
   } finally {
     await logger.close();
   }

@@ -78,12 +78,18 @@ export function loadRuleFiles(
   return { files, errors, maxLines };
 }
 
-/** Runs the correlator until input ends (--notail) or it is told to stop. Returns the exit code. */
+/**
+ * Runs the correlator until input ends (--notail) or it is told to stop.
+ * Returns the exit code. `args` is the argument list in effect (for
+ * dumps); with `commandLine`, the command line's own arguments, each
+ * restart reads the resource file ($SECRC) again (options_reload.ts).
+ */
 export async function runCorrelator(
   opts: SecOptions,
   logger: Logger,
   clock: Clock = new SystemClock(),
   args: string[] = [],
+  commandLine?: readonly string[],
 ): Promise<number> {
   const mode: TextMode = opts.utf8 ? "utf8" : "bytes";
   const outputs = new OutputManager(mode, logger);
@@ -140,6 +146,7 @@ export async function runCorrelator(
   const lifecycle = new Lifecycle({
     opts,
     args,
+    commandLine,
     logger,
     inputs,
     outputs,

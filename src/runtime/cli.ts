@@ -232,6 +232,12 @@ const TABLE: [string[], OptionKind, Key][] = [
 ];
 
 const DEFS: OptionDef[] = TABLE.map(([names, kind]) => ({ names, kind }));
+
+/** The command-line name of an option (`--allow-run` for allowRun). */
+export function optionName(key: keyof SecOptions): string {
+  const row = TABLE.find(([, , k]) => k === key);
+  return `--${row === undefined ? key : row[0][0]}`;
+}
 const KEY = new Map<OptionDef, Key>(TABLE.map(([, , key], i) => [DEFS[i], key]));
 
 /**

@@ -2,11 +2,12 @@
  * Carrying out control commands (signals, control FIFO) between two input
  * lines, as SEC 2.9.4 does (SIGNALS; INTERNAL EVENTS AND CONTEXTS):
  *
- * - restart (SIGHUP): SEC_PRE_RESTART, child processes terminated
+ * - restart (SIGHUP): SEC_PRE_RESTART, options read again (the resource
+ *   file, options_reload.ts; the debug level back to --debug), child processes terminated
  *   (--childterm), outputs closed, log reopened, rule files loaded anew
  *   (--conf patterns expanded again), all state dropped (a new engine),
  *   inputs expanded again (open ones stay open), SEC_RESTART;
- * - softrestart (SIGABRT): SEC_PRE_SOFTRESTART, outputs closed, log
+ * - softrestart (SIGABRT): SEC_PRE_SOFTRESTART, options read again, outputs closed, log
  *   reopened, only rule files that are new or whose modification time
  *   changed are loaded; operations of changed and removed files are
  *   terminated, everything else (contexts, variables, other operations,
@@ -38,6 +39,7 @@ import type { InputManager } from "./inputs.ts";
 import { type Logger, LogLevel } from "./logger.ts";
 import { collectGarbage, initGc } from "./gc.ts";
 import { realTarget, within, writeFileAtomic } from "./safe_write.ts";
+import { reinterpretOptions } from "./options_reload.ts";
 import * as path from "node:path";
 
 /** A logger whose level can change and whose files can be reopened (LogTapeLogger). */
@@ -52,8 +54,14 @@ export interface ControllableLogger extends Logger {
 export interface LifecycleDeps {
   /** Command line options. */
   opts: SecOptions;
-  /** Command line as given (for dumps). */
+  /** Command line as given, resource file arguments included (for dumps). */
   args: string[];
+  /**
+   * The command line's own arguments, without the resource file's: when
+   * given, each restart reads the resource file again and takes the
+   * options a running process can change (options_reload.ts).
+   */
+  commandLine?: readonly string[];
   /** The log. */
   logger: ControllableLogger;
   /** The inputs. */
@@ -162,6 +170,7 @@ export class Lifecycle {
   async restart(): Promise<void> {
     const d = this.#d;
     this.#internal("SEC_PRE_RESTART");
+    this.#reinterpretOptions();
     if (d.opts.childterm) this.engine.ports.children?.terminateAll();
     d.outputs.flush();
     d.outputs.closeAll();
@@ -181,6 +190,7 @@ export class Lifecycle {
   async softRestart(): Promise<void> {
     const d = this.#d;
     this.#internal("SEC_PRE_SOFTRESTART");
+    this.#reinterpretOptions();
     d.outputs.flush();
     d.outputs.closeAll();
     this.engine.ports.sockets?.closeAll(); // socket actions reopen on demand
@@ -305,6 +315,20 @@ export class Lifecycle {
       ? `${q.via}: debug ${c.level}`
       : `${c.count ?? 1} SIGINT signal(s) received`;
     logger.log(Math.min(LogLevel.notice, to), `${what}: setting debuglevel from ${from} to ${to}`);
+  }
+
+  /**
+   * As SEC does at a restart: the options are read again (with a command
+   * line to read them from) and the debug level goes back to --debug.
+   */
+  #reinterpretOptions(): void {
+    const d = this.#d;
+    const again = d.commandLine === undefined
+      ? undefined
+      : reinterpretOptions(d.opts, d.commandLine);
+    if (again?.args !== undefined) d.args = again.args;
+    if (d.logger.maxLevel !== undefined) d.logger.maxLevel = d.opts.debug;
+    for (const [level, message] of again?.messages ?? []) d.logger.log(level, message);
   }
 
   #notice(q: QueuedCommand, what: string): void {

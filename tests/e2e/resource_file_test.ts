@@ -183,3 +183,64 @@ function processWith(text: string): number | undefined {
 }
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+Deno.test("SECRC: read again at SIGHUP and SIGABRT (rule files, inputs); the debug level goes back to --debug; start-only options are reported", async () => {
+  // expectations from SEC 2.9.4 run the same way as a black box
+  const dir = setup();
+  const saw = (w: string) =>
+    `type=Single\nptype=RegExp\npattern=^${w}\\d\ndesc=${w}\naction=write - ${w} saw $0\n`;
+  Deno.writeTextFileSync(`${dir}/a.sec`, saw("a"));
+  Deno.writeTextFileSync(`${dir}/b.sec`, saw("b"));
+  Deno.writeTextFileSync(`${dir}/in2.log`, "");
+  const rc = `${dir}/sec.rc`;
+  Deno.writeTextFileSync(rc, `--conf=${dir}/a.sec\n--input=${dir}/in.log\n`);
+  const sec = new SecProcess(["--fromstart", "--debug=6"], { env: { SECRC: rc } });
+  const append = (f: string, text: string) =>
+    Deno.writeTextFileSync(`${dir}/${f}`, text, { append: true });
+  try {
+    await sec.waitForLog(`Opening input file ${dir}/in.log`);
+    append("in.log", "a1\nb1\n");
+    await sec.waitForLine("a saw a1");
+    // SIGINT: debug level 6 -> 1 (nothing below error is logged any more)
+    sec.kill("SIGINT");
+    await sec.waitForLog("setting debuglevel from 6 to 1");
+    Deno.writeTextFileSync(
+      rc,
+      `--conf=${dir}/b.sec\n--input=${dir}/in2.log\n--log=${dir}/other.log\n`,
+    );
+    sec.kill("SIGHUP");
+    // level 6 again, so the restart's own messages are logged
+    await sec.waitForLog(`Reading configuration from ${dir}/b.sec`);
+    ok(sec.stderr.includes(`Resource file ${rc} changes --log`), sec.stderr);
+    await sec.waitForLog(`Opening input file ${dir}/in2.log`);
+    append("in.log", "b2\n"); // no longer an input
+    append("in2.log", "b3\na3\n"); // b.sec only
+    await sec.waitForLine("b saw b3");
+    Deno.writeTextFileSync(
+      rc,
+      `--conf=${dir}/a.sec\n--input=${dir}/in.log\n--input=${dir}/in2.log\n`,
+    );
+    sec.kill("SIGABRT");
+    await sec.waitForLog(`Reading configuration from ${dir}/a.sec`, 15000);
+    await sec.waitFor(
+      () => sec.stderr.split("Reading configuration").length === 4,
+      15000,
+      "reload",
+    );
+    await sec.waitForLog(`Rules from ${dir}/b.sec replaced or removed`);
+    append("in2.log", "a4\nb4\n");
+    await sec.waitForLine("a saw a4");
+    sec.kill("SIGINT");
+    await sec.waitFor(
+      () => sec.stderr.split("setting debuglevel from 6 to 1").length === 3,
+      15000,
+      "the second SIGINT",
+    );
+    assertEquals(await sec.stop(), 0);
+    assertEquals(sec.lines, ["a saw a1", "b saw b3", "a saw a4"]);
+    assertEquals(readOr(`${dir}/other.log`, "absent"), "absent");
+  } finally {
+    await sec.stop();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
