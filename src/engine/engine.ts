@@ -152,6 +152,35 @@ export class Engine {
   }
 
   /**
+   * Takes over the input buffers of `previous` when they have this
+   * engine's size and kind: a full restart keeps the lines seen, so a
+   * multi-line pattern still matches lines from before it (as in SEC).
+   */
+  adoptBuffers(previous: Engine): void {
+    if (
+      previous.options.bufsize !== this.options.bufsize ||
+      previous.options.jointbuf !== this.options.jointbuf
+    ) return;
+    this.#jointBuffer = previous.#jointBuffer;
+    this.#syntheticBuffer = previous.#syntheticBuffer;
+    this.#buffers = previous.#buffers;
+  }
+
+  /**
+   * Sets the size and kind of the input buffers (a soft restart whose rules
+   * need other buffers): when either changes, the buffers start empty, as
+   * in SEC; otherwise they are kept.
+   */
+  resizeBuffers(bufsize: number, jointbuf: boolean): void {
+    if (bufsize === this.options.bufsize && jointbuf === this.options.jointbuf) return;
+    this.options.bufsize = bufsize;
+    this.options.jointbuf = jointbuf;
+    this.#jointBuffer = new InputBuffer(bufsize, true);
+    this.#syntheticBuffer = jointbuf ? this.#jointBuffer : new InputBuffer(bufsize);
+    this.#buffers = new Map();
+  }
+
+  /**
    * Current time in whole seconds (SEC's time(2)). While an event is
    * processed the time read at its start is used throughout.
    */

@@ -33,8 +33,6 @@ export interface LoadedRules {
   files: RuleFile[];
   /** Number of rules that failed to load. */
   errors: number;
-  /** Largest line count any pattern needs. */
-  maxLines: number;
 }
 
 /** Expands the --conf globs and loads every file (once: by name, at its first place), logging each problem. */
@@ -46,7 +44,6 @@ export function loadRuleFiles(
 ): LoadedRules {
   const files: RuleFile[] = [];
   let errors = 0;
-  let maxLines = 1;
   const seen = new Set<string>(); // a file named twice is loaded once, at its first place (as SEC)
   for (const pattern of patterns) {
     for (const name of expandGlob(pattern)) {
@@ -66,16 +63,24 @@ export function loadRuleFiles(
         logger.log(d.ruleSkipped ? 2 : 3, `${d.file}:${d.line}: ${d.message}`);
         if (!d.warning) errors++; // a malformed line too: SEC's --testonly fails on it
       }
-      for (const r of loaded.file.rules) {
-        for (const p of [r.main, r.second, ...(r.groups ?? [])]) {
-          if (p !== undefined && p.pattern.lines > maxLines) maxLines = p.pattern.lines;
-        }
-      }
       logger.log(6, `${loaded.file.rules.length} rules loaded from ${name}`);
       files.push(loaded.file);
     }
   }
-  return { files, errors, maxLines };
+  return { files, errors };
+}
+
+/** The most lines any pattern of `files` spans (1 when none spans more). */
+export function patternLines(files: readonly RuleFile[]): number {
+  let lines = 1;
+  for (const f of files) {
+    for (const r of f.rules) {
+      for (const p of [r.main, r.second, ...(r.groups ?? [])]) {
+        if (p !== undefined && p.pattern.lines > lines) lines = p.pattern.lines;
+      }
+    }
+  }
+  return lines;
 }
 
 /**
@@ -110,13 +115,25 @@ export async function runCorrelator(
     : undefined;
   const engineClock = new CachedClock(eventClock ?? clock);
   /** A fresh engine for loaded rules (startup, full restart). */
+  /** Input buffer size and kind for rules `files`: --bufsize, else their longest pattern. */
+  const bufferSettings = (files: readonly RuleFile[]) => {
+    let bufsize = opts.bufsize;
+    if (bufsize <= 0) {
+      bufsize = patternLines(files);
+      logger.log(
+        6,
+        `No --bufsize command line option or --bufsize=0, setting --bufsize to ${bufsize}`,
+      );
+    }
+    return { bufsize, jointbuf: opts.jointbuf ?? bufsize === 1 };
+  };
   const buildEngine = (loaded: LoadedRules): Engine => {
-    const bufsize = opts.bufsize > 0 ? opts.bufsize : loaded.maxLines;
+    const { bufsize, jointbuf } = bufferSettings(loaded.files);
     const e = createEngine({
       options: {
         clock: engineClock,
         logger,
-        jointbuf: opts.jointbuf ?? bufsize === 1,
+        jointbuf,
         bufsize,
         intcontexts,
         evstoresize: opts.evstoresize,
@@ -153,6 +170,7 @@ export async function runCorrelator(
     engine,
     loadFiles: (names) => loadRuleFiles(names.map(globLiteral), loadOptions, logger, mode),
     buildEngine,
+    bufferSettings,
     now: eventClock === undefined ? undefined : () => Math.floor(eventClock.now()),
     mayWrite: (file) => actionRuntime.permissions.mayWrite(file),
   });

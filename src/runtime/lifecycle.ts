@@ -74,6 +74,8 @@ export interface LifecycleDeps {
   loadFiles(names: string[]): LoadedRules;
   /** A new engine with these rules (full restart). */
   buildEngine(rules: LoadedRules): Engine;
+  /** Input buffer size and kind the rules of these files need (soft restart). */
+  bufferSettings?(files: readonly RuleFile[]): { bufsize: number; jointbuf: boolean };
   /** Process start time (seconds since the epoch); default now. */
   startTime?: number;
   /** The time dumps and status show (--event-time: event time); default the wall clock. */
@@ -177,7 +179,9 @@ export class Lifecycle {
     this.engine.ports.sockets?.closeAll(); // socket actions reopen on demand
     await d.logger.reopen?.();
     const rules = d.loadFiles(expandConf(d.opts));
+    const previous = this.engine;
     this.engine = d.buildEngine(rules);
+    this.engine.adoptBuffers(previous); // the lines seen stay in the input buffers
     this.#files.clear();
     this.#loadTime = wallNow();
     this.#remember(this.engine.files);
@@ -229,6 +233,8 @@ export class Lifecycle {
     this.#files = next;
     if (toLoad.length > 0) this.#loadTime = now;
     this.engine.setRules(files);
+    const buffers = d.bufferSettings?.(files);
+    if (buffers !== undefined) this.engine.resizeBuffers(buffers.bufsize, buffers.jointbuf);
     d.inputs.reconfigure(expandInputs(d.opts), d.opts.keepopen);
     this.#internal("SEC_SOFTRESTART");
     collectGarbage();
