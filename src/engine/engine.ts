@@ -242,13 +242,20 @@ export class Engine {
    */
   processInternalEvent(name: string, drain = true): void {
     const created = !this.contexts.has("SEC_INTERNAL_EVENT");
-    if (created) this.contexts.create("SEC_INTERNAL_EVENT", this.now(), 0, undefined);
+    if (created) {
+      this.logger.log(5, "Creating SEC internal context 'SEC_INTERNAL_EVENT'");
+      this.contexts.create("SEC_INTERNAL_EVENT", this.now(), 0, undefined);
+    }
+    this.logger.log(5, `Creating SEC internal event '${name}'`);
     this.#syntheticBuffer.push(name, SYNTHETIC_SOURCE);
     try {
       // its internal context is SEC_INTERNAL_EVENT (with or without --intcontexts)
       this.#runEvent(this.#syntheticBuffer, undefined, true, "SEC_INTERNAL_EVENT");
     } finally {
-      if (created) this.contexts.delete("SEC_INTERNAL_EVENT");
+      if (created) {
+        this.logger.log(5, "Deleting SEC internal context 'SEC_INTERNAL_EVENT'");
+        this.contexts.delete("SEC_INTERNAL_EVENT");
+      }
     }
     if (drain) this.drainSynthetic();
     else this.#synthetic.clear();

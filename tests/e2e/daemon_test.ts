@@ -242,6 +242,16 @@ Deno.test("signals: HUP, ABRT, USR2, USR1, INT, TERM with internal events", asyn
     // the message about SIGUSR2 goes to the old file, what follows to the new one
     const old = Deno.readTextFileSync(`${dir}/sec.log.1`);
     ok(old.includes("SIGUSR2 received: closing outputs and restarting logging"), old);
+    // each internal event is logged as SEC logs it (level 5)
+    const events = old.split("\n").filter((l) => / SEC internal /.test(l)).map((l) =>
+      l.slice(l.indexOf("SEC internal") - "Creating ".length)
+    );
+    assertEquals(events.slice(0, 3), [
+      "Creating SEC internal context 'SEC_INTERNAL_EVENT'",
+      "Creating SEC internal event 'SEC_STARTUP'",
+      "Deleting SEC internal context 'SEC_INTERNAL_EVENT'",
+    ]);
+    ok(old.includes("Creating SEC internal event 'SEC_PRE_LOGROTATE'"), old);
     const log = Deno.readTextFileSync(`${dir}/sec.log`);
     ok(!log.includes("SIGUSR2 received"), log);
     ok(log.includes("setting debuglevel from 6 to 1"), log);
