@@ -114,7 +114,6 @@ export async function runCorrelator(
     ? new VirtualClock(0)
     : undefined;
   const engineClock = new CachedClock(eventClock ?? clock);
-  /** A fresh engine for loaded rules (startup, full restart). */
   /** Input buffer size and kind for rules `files`: --bufsize, else their longest pattern. */
   const bufferSettings = (files: readonly RuleFile[]) => {
     let bufsize = opts.bufsize;
@@ -127,6 +126,7 @@ export async function runCorrelator(
     }
     return { bufsize, jointbuf: opts.jointbuf ?? bufsize === 1 };
   };
+  /** A fresh engine for loaded rules (startup, full restart). */
   const buildEngine = (loaded: LoadedRules): Engine => {
     const { bufsize, jointbuf } = bufferSettings(loaded.files);
     const e = createEngine({
