@@ -24,7 +24,14 @@ async function start(rules: string): Promise<Run> {
   const dir = Deno.makeTempDirSync({ prefix: "sec-ts-buffers-" });
   Deno.writeTextFileSync(`${dir}/rules.sec`, rules);
   Deno.writeTextFileSync(`${dir}/in.log`, "");
-  const sec = new SecProcess([`--conf=${dir}/rules.sec`, `--input=${dir}/in.log`, "--debug=6"]);
+  // --fromstart: a line appended right after "Opening input file" is read even if the file
+  // is opened a moment after that message (a restart keeps it open where it was)
+  const sec = new SecProcess([
+    `--conf=${dir}/rules.sec`,
+    `--input=${dir}/in.log`,
+    "--debug=6",
+    "--fromstart",
+  ]);
   await sec.waitForLog(`Opening input file ${dir}/in.log`);
   return { dir, sec };
 }
