@@ -6,7 +6,8 @@
  * with its key names: program information, environment, performance
  * statistics, rule usage statistics (match counts per rule), input sources
  * (position, size, device/i-node, lines read; for sockets also dropped and
- * cut lines), event correlation operations, contexts, child processes and
+ * cut lines), event correlation operations (SEC's fields, labels and
+ * order, from `dumpEntries()` of the operation store), contexts, child processes and
  * action list variables (those set by actions; SEC also lists its built-in
  * ones). Like SEC, the dump file is never overwritten: when it exists the
  * dump is refused ("Can't write to dumpfile: X exists"); --dumpfts appends
@@ -277,6 +278,48 @@ function t(seconds: unknown): string {
   return typeof seconds === "number" ? perlLocaltime(new Date(seconds * 1000)) : String(seconds);
 }
 
+/** Labels of an operation's text fields in SEC's dump (N: the pattern's number, from 2). */
+const OPERATION_LABELS: Record<string, string> = {
+  configfile: "Configuration file",
+  type: "Type",
+  pattern: "Pattern",
+  context: "Context",
+  continue: "Behavior after match",
+  count: "Count action",
+  threshold: "Threshold",
+  desc: "Description",
+  action: "Action",
+  init: "Init action",
+  slide: "Slide action",
+  end: "End action",
+};
+
+/** An operation's lines in SEC 2.9.4's text dump (its fields come in that order). */
+function operationLines(op: Record<string, Json>): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(op)) {
+    const [, base, n] = /^([a-z]+?)(\d*)$/.exec(k) ?? [k, k, ""];
+    if (k === "starttime") out.push(`Operation started at: ${t(v)}`);
+    else if (k === "windowstart") out.push(`Correlation window begins at: ${t(v)}`);
+    else if (k === "windowend") out.push(`Correlation window ends at: ${t(v)}`);
+    else if (k === "ruleid") out.push(`Rule number: ${Number(v) + 1}`, `Rule internal ID: ${v}`);
+    else if (base === "window") {
+      out.push(`Window${n}: ${Number(v) > 0 ? `${v} seconds` : "infinite"}`);
+    } else if (k === "eventtimes") {
+      const times = v as number[];
+      const kinds = op.eventpatterns as number[] | undefined;
+      out.push(`${times.length} events observed at (${op.status}):`);
+      times.forEach((time, i) => {
+        out.push(t(time) + (kinds === undefined ? "" : ` (matched by pattern #${kinds[i]})`));
+      });
+    } else if (k === "key" || k === "eventpatterns" || k === "status") continue;
+    else if (base in OPERATION_LABELS) out.push(`${OPERATION_LABELS[base]}${n}: ${fieldText(v)}`);
+    else if (base === "continue") out.push(`Behavior after match${n}: ${fieldText(v)}`);
+    else out.push(`${k}: ${fieldText(v)}`);
+  }
+  return out;
+}
+
 function fieldText(v: Json): string {
   if (v === null) return "";
   if (typeof v === "object") return JSON.stringify(v);
@@ -323,8 +366,7 @@ export function dumpText(d: DumpData): string {
   out.push("", "List of event correlation operations:", RULE);
   for (const [key, op] of Object.entries(d.operations)) {
     out.push(`Key: ${key}`);
-    for (const [k, v] of Object.entries(op)) if (k !== "key") out.push(`${k}: ${fieldText(v)}`);
-    out.push(LINE);
+    out.push(...operationLines(op), "", LINE);
   }
   out.push(`Total: ${Object.keys(d.operations).length} elements`);
   out.push("", "List of contexts:", RULE);

@@ -13,6 +13,7 @@ import type { BoundActions, Engine } from "../engine.ts";
 import type { EventContext } from "../event.ts";
 import { savedSources } from "./snapshot.ts";
 import { Operation, OperationStore, operationStore } from "./store.ts";
+import { actionsDumpText } from "./dump_text.ts";
 
 /** Binds a list for later execution (undefined when there is nothing to run). */
 export function bindList(
@@ -52,6 +53,15 @@ export class SuppressOperation extends Operation {
   /** Ends silently. */
   expire(): boolean {
     return false;
+  }
+
+  /** The fields the dump shows for this operation. */
+  override dumpFields(): Record<string, unknown> {
+    return {
+      desc: this.desc,
+      action: actionsDumpText(this.rule.action),
+      window: this.rule.window,
+    };
   }
 }
 
@@ -135,7 +145,15 @@ export class ThresholdOperation extends Operation {
 
   /** The fields the dump shows for this operation. */
   override dumpFields(): Record<string, unknown> {
-    return { events: this.times.length, thresh: this.rule.thresh, fired: this.fired };
+    return {
+      desc: this.desc,
+      action: actionsDumpText(this.rule.action),
+      action2: actionsDumpText(this.rule.action2),
+      window: this.rule.window,
+      threshold: this.rule.thresh,
+      eventtimes: [...this.times],
+      status: this.fired ? "seen before threshold was crossed" : "checking for threshold",
+    };
   }
 }
 
@@ -230,7 +248,18 @@ export class TwoThresholdOperation extends Operation {
 
   /** The fields the dump shows for this operation. */
   override dumpFields(): Record<string, unknown> {
-    return { round: this.round, events: this.times.length };
+    return {
+      desc: this.desc,
+      action: actionsDumpText(this.rule.action),
+      window: this.rule.window,
+      threshold: this.rule.thresh,
+      desc2: this.desc2,
+      action2: actionsDumpText(this.rule.action2),
+      window2: this.rule.window2,
+      threshold2: this.rule.thresh2,
+      eventtimes: [...this.times],
+      status: this.round === 1 ? "checking for 1st threshold" : "checking for 2nd threshold",
+    };
   }
 }
 

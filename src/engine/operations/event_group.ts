@@ -17,6 +17,12 @@ import type { EventContext } from "../event.ts";
 import { bindList } from "./counting.ts";
 import { savedSources } from "./snapshot.ts";
 import { Operation, operationStore } from "./store.ts";
+import {
+  actionsDumpText,
+  contextDumpText,
+  continueDumpText,
+  patternDumpText,
+} from "./dump_text.ts";
 
 /** One observed event: its kind (0-based pattern index), time and token. */
 export interface Occurrence {
@@ -112,7 +118,30 @@ export class EventGroupOperation extends Operation {
 
   /** The fields the dump shows for this operation. */
   override dumpFields(): Record<string, unknown> {
-    return { events: this.events.length, fired: this.fired };
+    const r = this.rule;
+    const out: Record<string, unknown> = {};
+    r.groups!.forEach((g, i) => {
+      const n = i === 0 ? "" : String(i + 1);
+      if (i > 0) {
+        out[`pattern${n}`] = patternDumpText(g.pattern);
+        out[`context${n}`] = contextDumpText(g.context);
+        out[`continue${n}`] = continueDumpText(g.cont);
+      }
+      out[`count${n}`] = actionsDumpText(g.count);
+      out[`threshold${n}`] = g.thresh;
+    });
+    return {
+      ...out,
+      init: actionsDumpText(r.init),
+      slide: actionsDumpText(r.slide),
+      end: actionsDumpText(r.end),
+      desc: this.desc,
+      action: actionsDumpText(r.action),
+      window: r.window,
+      eventtimes: this.events.map((e) => e.time),
+      eventpatterns: this.events.map((e) => e.kind + 1),
+      status: "checking for thresholds",
+    };
   }
 }
 

@@ -35,6 +35,12 @@ import { bindList } from "./counting.ts";
 import { keptMatch, savedSources } from "./snapshot.ts";
 import { Operation, type OperationStore, operationStore } from "./store.ts";
 import { PairIndex } from "./pair_index.ts";
+import {
+  actionsDumpText,
+  contextDumpText,
+  continueDumpText,
+  patternDumpText,
+} from "./dump_text.ts";
 import { pattern2Literal, pattern2Parsed } from "./pair_literal.ts";
 
 /** A Pair or PairWithWindow operation. */
@@ -69,7 +75,23 @@ export class PairOperation extends Operation {
 
   /** The fields the dump shows for this operation. */
   override dumpFields(): Record<string, unknown> {
-    return { pattern2: this.pattern2.source };
+    const r = this.rule;
+    const second = r.second!;
+    // desc2 with the first event's %N in it, as SEC shows it while the operation waits
+    const desc2 = r.desc2?.source.replace(
+      /%(?:(\d+)|\{(\d+)\})/g,
+      (all, a, b) => this.first?.num(a ?? b) ?? all,
+    );
+    return {
+      desc: this.desc,
+      action: actionsDumpText(r.action),
+      pattern2: patternDumpText(this.pattern2),
+      context2: contextDumpText(second.context),
+      continue2: continueDumpText(second.cont),
+      desc2: desc2 ?? "",
+      action2: actionsDumpText(r.action2),
+      window: r.window,
+    };
   }
 }
 

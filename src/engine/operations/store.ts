@@ -12,6 +12,7 @@ import type { Rule, RuleFile } from "../../lang/rules.ts";
 import type { BindSources, VarRef } from "../../lang/template.ts";
 import type { ActionEnv, BoundActions, Engine } from "../engine.ts";
 import { type Scheduled, TimerHeap } from "../timer_heap.ts";
+import { contextDumpText, continueDumpText, patternDumpText } from "./dump_text.ts";
 
 /** One running event correlation operation. */
 export abstract class Operation implements Scheduled {
@@ -21,6 +22,8 @@ export abstract class Operation implements Scheduled {
   heapIndex: number = -1;
   /** Creation sequence number (creation order where SEC's order is random). */
   seq = 0;
+  /** Creation time (whole seconds). */
+  readonly created: number;
   /** Window start (whole seconds). */
   start: number;
   /** Window length in seconds; 0 = the operation never times out. */
@@ -37,6 +40,7 @@ export abstract class Operation implements Scheduled {
     now: number,
     window: number,
   ) {
+    this.created = now;
     this.start = now;
     this.window = window;
     this.mapKey = desc;
@@ -61,7 +65,11 @@ export abstract class Operation implements Scheduled {
   /** Event occurrence times the operation remembers (trimmed by setwpos). */
   dropBefore(_time: number): void {}
 
-  /** Fields for the dump. */
+  /**
+   * What the dump shows of this operation after the fields every operation
+   * has (key, times, rule, pattern, context, continue), with SEC's key names
+   * and in the order of SEC's text dump.
+   */
   dumpFields(): Record<string, unknown> {
     return {};
   }
@@ -267,19 +275,28 @@ export class OperationStore {
     return out.sort((a, b) => a.seq - b.seq);
   }
 
-  /** Dump entries: one per live operation. */
+  /**
+   * Dump entries, one per live operation, with SEC 2.9.4's key names and in
+   * the order of its text dump (dump_text.ts formats the rule parts).
+   */
   dumpEntries(): Record<string, unknown>[] {
-    return this.all().map((op) => ({
-      key: op.key,
-      type: op.rule.type,
-      file: op.rule.file,
-      rule: op.rule.index,
-      line: op.rule.line,
-      desc: op.desc,
-      start: op.start,
-      window: op.window,
-      ...op.dumpFields(),
-    }));
+    return this.all().map((op) => {
+      const r = op.rule;
+      const main = r.main;
+      return {
+        key: op.key,
+        starttime: op.created,
+        windowstart: op.start,
+        ...(op.window > 0 ? { windowend: op.start + op.window } : {}),
+        configfile: r.file,
+        ruleid: r.index,
+        type: r.groups === undefined ? r.type : `EventGroup${r.groups.length}`,
+        pattern: main === undefined ? "" : patternDumpText(main.pattern),
+        context: contextDumpText(main?.context),
+        continue: main === undefined ? "" : continueDumpText(main.cont),
+        ...op.dumpFields(),
+      };
+    });
   }
 }
 

@@ -58,7 +58,7 @@ Deno.test("store: terminateFile ends the operations of one file only; dump in cr
     h.feed(0, "long x");
     h.feed(1, "short y");
     assertEquals(
-      h.store.dumpEntries().map((e) => `${e.file} ${e.rule} ${e.desc} ${e.start}`),
+      h.store.dumpEntries().map((e) => `${e.configfile} ${e.ruleid} ${e.desc} ${e.windowstart}`),
       [
         `a.sec 0 long x ${T0}`,
         `b.sec 0 long x ${T0}`,
