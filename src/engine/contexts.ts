@@ -13,7 +13,9 @@ import { type Scheduled, TimerHeap } from "./timer_heap.ts";
 export class Context implements Scheduled {
   /** All names of the context, in the order they were added. */
   names: string[];
-  /** Creation time (whole seconds). */
+  /** When the context was first created (whole seconds; a later create or set leaves it). */
+  readonly initialized: number;
+  /** Creation time (whole seconds): from when its lifetime runs (create and set restart it). */
   created: number;
   /** Lifetime in seconds; 0 means infinite. */
   lifetime: number;
@@ -39,6 +41,7 @@ export class Context implements Scheduled {
   /** Creates a context. */
   constructor(name: string, created: number, lifetime: number, action: unknown, seq: number) {
     this.names = [name];
+    this.initialized = created;
     this.created = created;
     this.lifetime = lifetime;
     this.action = action;

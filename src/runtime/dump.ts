@@ -23,7 +23,8 @@
  * @module
  */
 import { cpuUsage } from "node:process";
-import type { Engine } from "../engine/engine.ts";
+import type { BoundActions, Engine } from "../engine/engine.ts";
+import { actionsDumpText } from "../engine/operations/dump_text.ts";
 import { perlLocaltime, variableText } from "../engine/variables.ts";
 import type { RuleFile } from "../lang/rules.ts";
 import type { SourceInfo } from "./input_source.ts";
@@ -199,14 +200,22 @@ export function collectDump(d: DumpInput): DumpData {
   const e = d.engine;
   const cpu = cpuUsage();
   const files = uniqueFiles(e);
-  const contexts = e.contexts.contexts().map((c) => ({
-    name: c.names.slice(),
-    creationtime: c.created,
-    lifetime: c.lifetime,
-    buffer: c.events.slice(),
-    times: c.eventTimes.slice(),
-    action: c.action !== undefined && c.action !== null ? "yes" : "",
-  }));
+  const contexts = e.contexts.contexts().map((c) => {
+    const onDelete = c.action as BoundActions | undefined;
+    return {
+      name: c.names.slice(),
+      inittime: c.initialized,
+      creationtime: c.created,
+      lifetime: c.lifetime,
+      buffer: c.events.slice(),
+      times: c.eventTimes.slice(),
+      // as SEC: the list the context runs when it expires, and its %s (text dump only)
+      ...(onDelete?.actions === undefined ? {} : {
+        action: actionsDumpText(onDelete.actions),
+        desc: onDelete.desc,
+      }),
+    };
+  });
   const variables: Record<string, string> = {};
   for (const [k, v] of e.variables.entries()) variables[k] = variableText(v) ?? "";
   let env: Record<string, string> = {};
@@ -294,6 +303,12 @@ const OPERATION_LABELS: Record<string, string> = {
   end: "End action",
 };
 
+/** Leaves out what only the text dump shows: a context's `%s` of its action list (`desc`). */
+function withoutTextOnly(this: unknown, key: string, value: unknown): unknown {
+  const holder = this as Record<string, unknown>;
+  return key === "desc" && Array.isArray(holder.buffer) ? undefined : value;
+}
+
 /** An operation's lines in SEC 2.9.4's text dump (its fields come in that order). */
 function operationLines(op: Record<string, Json>): string[] {
   const out: string[] = [];
@@ -371,15 +386,16 @@ export function dumpText(d: DumpData): string {
   out.push(`Total: ${Object.keys(d.operations).length} elements`);
   out.push("", "List of contexts:", RULE);
   for (const c of d.contexts) {
-    const names = c.name as string[];
-    out.push(`Context name: ${names.join(", ")}`);
+    for (const name of c.name as string[]) out.push(`Context name: ${name}`);
+    out.push(`Initialized at: ${t(c.inittime)}`);
     out.push(`Creation time: ${t(c.creationtime)}`);
     out.push(`Lifetime: ${c.lifetime === 0 ? "infinite" : `${c.lifetime} seconds`}`);
-    if (c.action === "yes") out.push("Action list: yes");
+    if (c.action !== undefined) out.push(`Action on delete: ${c.action} (%s = ${c.desc})`);
     const buf = c.buffer as string[];
+    const times = c.times as number[];
     if (buf.length > 0) {
       out.push(`${buf.length} events associated with context:`);
-      for (const l of buf) out.push(l);
+      buf.forEach((l, i) => out.push(`${l} (received at ${t(times[i])})`));
     }
     out.push(LINE);
   }
@@ -429,7 +445,7 @@ export function dumpFileName(dump: string, fts: boolean, now: number): string {
  * or SEC's error message.
  */
 export function writeDump(file: string, data: DumpData, json: boolean): string | null {
-  const text = json ? JSON.stringify(data) + "\n" : dumpText(data);
+  const text = json ? JSON.stringify(data, withoutTextOnly) + "\n" : dumpText(data);
   let f: Deno.FsFile;
   try {
     f = Deno.openSync(file, { write: true, createNew: true, mode: 0o600 });

@@ -8,6 +8,7 @@
  */
 import type { CompiledActionList, CompiledContext, Continue } from "../../lang/rules.ts";
 import type { Pattern } from "../../lang/patterns.ts";
+import type { Template } from "../../lang/template.ts";
 
 const KIND_TEXT: Record<Pattern["kind"], string> = {
   SubStr: "substring",
@@ -54,8 +55,9 @@ export function contextDumpText(c: CompiledContext | undefined): string {
 
 /**
  * An action list as the dump shows it: each action's keyword and
- * parameters as written, followed by "; "; nested lists (create, set, if,
- * else, while) in parentheses, shown the same way. "" without a list.
+ * parameters as written (a bound list, such as a context's, with its match
+ * values in), followed by "; "; nested lists (create, set, if, else, while)
+ * in parentheses, shown the same way. "" without a list.
  */
 export function actionsDumpText(list: CompiledActionList | undefined): string {
   if (list === undefined) return "";
@@ -80,8 +82,9 @@ function valueText(value: unknown): string {
     }
     return value.map(valueText).join(" ");
   }
-  if (value !== null && typeof value === "object" && "source" in value) {
-    return String((value as { source: unknown }).source);
+  if (value !== null && typeof value === "object" && "parts" in value) {
+    // a template: its text, with the match values a bound list (a context's) has in it
+    return (value as Template).parts.map((p) => typeof p === "string" ? p : p.raw).join("");
   }
   return String(value);
 }

@@ -1,0 +1,119 @@
+/**
+ * The dump's event correlation operations and contexts as SEC 2.9.4 shows
+ * them, text and JSON. tests/fixtures/dump_operations and dump_contexts
+ * hold the reference's own dumps of the same rules and input: operations of
+ * every rule type that starts them (Pair, PairWithWindow, SingleWithThreshold,
+ * SingleWith2Thresholds in both rounds, SingleWithSuppress, EventGroup1/2;
+ * negative, multi-line and truth-value patterns, contexts, continue values,
+ * nested action lists), and contexts (aliases, set, action on delete with its
+ * match values and %s, event times). Times are compared as placeholders;
+ * operations as a set and context names sorted (SEC lists both in Perl hash
+ * order, sec-ts in creation order).
+ */
+import { deepStrictEqual as assertEquals } from "node:assert/strict";
+import { SecProcess } from "../helpers/sec_process.ts";
+
+const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
+const TIME = /[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}/g;
+const SEPARATOR = "-".repeat(60) + "\n";
+
+/** The text between two headings of a dump. */
+function section(text: string, from: string, to: string): string {
+  return text.slice(text.indexOf(from), text.indexOf(to));
+}
+
+/** A dump section's entries (times replaced, context names sorted; in sorted order) and its total line. */
+function entries(text: string): { entries: string[]; total: string } {
+  const parts = text.replace(TIME, "TIME").split("=".repeat(60) + "\n")[1].split(SEPARATOR);
+  const total = parts.pop()!.trim();
+  const sorted = parts.map((block) => {
+    const lines = block.split("\n");
+    const isName = (l: string) => l.startsWith("Context name: ");
+    return [...lines.filter(isName).sort(), ...lines.filter((l) => !isName(l))].join("\n");
+  });
+  return { entries: sorted.sort(), total };
+}
+
+/**
+ * Runs sec-ts on a fixture's rules and input, waits until `done` says the
+ * input was processed, and returns its dump (`--dumpfjson` when `json`).
+ */
+async function dump(
+  fixture: string,
+  json: boolean,
+  done: (sec: SecProcess) => boolean,
+): Promise<string> {
+  const dir = Deno.makeTempDirSync({ prefix: "sec-ts-dump-" });
+  Deno.copyFileSync(`${FIXTURES}${fixture}/rules.sec`, `${dir}/rules.sec`);
+  Deno.writeTextFileSync(`${dir}/in`, "");
+  const sec = new SecProcess(
+    ["--conf=rules.sec", "--input=in", "--fromstart", `--dump=${dir}/dump`, "--allow-write=-"]
+      .concat(json ? ["--dumpfjson"] : []),
+    { cwd: dir },
+  );
+  try {
+    await sec.waitForLog("Opening input file in");
+    const input = Deno.readTextFileSync(`${FIXTURES}${fixture}/input`);
+    Deno.writeTextFileSync(`${dir}/in`, input, { append: true });
+    await sec.waitFor(() => done(sec), 15000, "the input processed");
+    sec.kill("SIGUSR1");
+    await sec.waitForLog("Dump to ");
+    return Deno.readTextFileSync(`${dir}/dump`);
+  } finally {
+    await sec.stop();
+    Deno.removeSync(dir, { recursive: true });
+  }
+}
+
+/** The operations fixture is processed once its four output lines (as the reference's) are out. */
+const operationsDone = (sec: SecProcess) => {
+  if (sec.lines.length < 4) return false;
+  assertEquals(sec.lines, ["two", "sup", "popen", "counted"]);
+  return true;
+};
+/** The contexts fixture is processed once its last line's event is in its context. */
+const contextsDone = (sec: SecProcess) =>
+  sec.stderr.includes("Adding event(s) 'x 2' to context 'P_2'");
+
+const expected = (path: string) => Deno.readTextFileSync(`${FIXTURES}${path}`);
+
+Deno.test("dump: the operations section is SEC's, field for field", async () => {
+  const text = await dump("dump_operations", false, operationsDone);
+  assertEquals(
+    entries(section(text, "List of event correlation operations:", "List of contexts:")),
+    entries(expected("dump_operations/expected-operations.txt")),
+  );
+});
+
+Deno.test("dump --dumpfjson: the operations have SEC's keys and values", async () => {
+  const ops = JSON.parse(await dump("dump_operations", true, operationsDone)).operations as Record<
+    string,
+    Record<string, unknown>
+  >;
+  for (const op of Object.values(ops)) {
+    for (const f of ["starttime", "windowstart", "windowend"]) if (f in op) op[f] = 0;
+    if (Array.isArray(op.eventtimes)) op.eventtimes = op.eventtimes.map(() => 0);
+  }
+  assertEquals(ops, JSON.parse(expected("dump_operations/expected-operations.json")));
+});
+
+Deno.test("dump: the contexts section is SEC's, field for field", async () => {
+  const text = await dump("dump_contexts", false, contextsDone);
+  assertEquals(
+    entries(section(text, "List of contexts:", "Child processes:")),
+    entries(expected("dump_contexts/expected-contexts.txt")),
+  );
+});
+
+Deno.test("dump --dumpfjson: the contexts have SEC's keys and values", async () => {
+  const contexts = JSON.parse(await dump("dump_contexts", true, contextsDone))
+    .contexts as Record<string, unknown>[];
+  for (const c of contexts) {
+    c.inittime = 0;
+    c.creationtime = 0;
+    c.times = (c.times as number[]).map(() => 0);
+    c.name = (c.name as string[]).sort();
+  }
+  contexts.sort((a, b) => String(a.name).localeCompare(String(b.name)));
+  assertEquals(contexts, JSON.parse(expected("dump_contexts/expected-contexts.json")));
+});
