@@ -50,6 +50,11 @@ export interface BoundActions {
   readonly rule: Rule | undefined;
 }
 
+/** The input buffers as dumps show them (Engine.inputBuffers). */
+export type InputBuffersView =
+  | { joint: true; size: number; lines: string[]; sources: string[] }
+  | { joint: false; size: number; bySource: Map<string, string[]>; synthetic: string[] };
+
 /** Extra state an action list runs with. */
 export interface ActionEnv {
   /** The context whose expiry list is running (`_THIS`). */
@@ -149,6 +154,29 @@ export class Engine {
     this.#jointBuffer = new InputBuffer(options.bufsize, true);
     this.#syntheticBuffer = options.jointbuf ? this.#jointBuffer : new InputBuffer(options.bufsize);
     this.processors.setAll(CORE_PROCESSORS);
+  }
+
+  /**
+   * The input buffers for dumps: their size, and for --jointbuf the lines
+   * and their sources, otherwise the lines of each input's buffer (in the
+   * order inputs first brought a line) and of the synthetic events' buffer;
+   * oldest line first, empty lines where nothing came yet.
+   */
+  inputBuffers(): InputBuffersView {
+    const size = this.options.bufsize;
+    if (this.options.jointbuf) {
+      const b = this.#jointBuffer;
+      return { joint: true, size, lines: b.lines(b.size), sources: b.sources(b.size) };
+    }
+    const bySource = new Map<string, string[]>();
+    for (const [name, b] of this.#buffers) bySource.set(name, b.lines(b.size));
+    const syn = this.#syntheticBuffer;
+    return { joint: false, size, bySource, synthetic: syn.lines(syn.size) };
+  }
+
+  /** Synthetic events waiting for their time (`event N`, `tevent`), earliest first: for dumps. */
+  pendingEvents(): { time: number; text: string }[] {
+    return this.#synthetic.delayed().map((d) => ({ time: d.time, text: d.event.text }));
   }
 
   /**

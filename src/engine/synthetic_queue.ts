@@ -18,6 +18,8 @@ export interface PendingEvent {
 
 interface DelayedEvent extends Scheduled {
   readonly event: PendingEvent;
+  /** Queue order, for ties. */
+  readonly seq: number;
 }
 
 /** The synthetic events of an engine. */
@@ -25,6 +27,7 @@ export class SyntheticQueue {
   #due: PendingEvent[] = [];
   #head = 0;
   readonly #later = new TimerHeap<DelayedEvent>();
+  #seq = 0;
 
   /** True when events are due now. */
   get pending(): boolean {
@@ -38,7 +41,7 @@ export class SyntheticQueue {
 
   /** Queues an event for `time` (whole seconds). */
   pushLater(time: number, event: PendingEvent): void {
-    this.#later.schedule({ heapTime: -1, heapIndex: -1, event }, time);
+    this.#later.schedule({ heapTime: -1, heapIndex: -1, event, seq: this.#seq++ }, time);
   }
 
   /** The next event due now, or undefined (the queue is emptied then). */
@@ -66,6 +69,13 @@ export class SyntheticQueue {
   /** Moves the delayed events whose time is `now` or earlier to the events due now. */
   release(now: number): void {
     for (const d of this.#later.due(now)) this.#due.push(d.event);
+  }
+
+  /** The delayed events with their times, earliest first (ties in queue order): for dumps. */
+  delayed(): { time: number; event: PendingEvent }[] {
+    return this.#later.items()
+      .sort((a, b) => a.heapTime - b.heapTime || a.seq - b.seq)
+      .map((d) => ({ time: d.heapTime, event: d.event }));
   }
 
   /** Time of the earliest delayed event, or Infinity. */

@@ -33,6 +33,11 @@ export class TimerHeap<T extends Scheduled> {
     return this.#items.length;
   }
 
+  /** The scheduled items, in no particular order (a copy). */
+  items(): T[] {
+    return this.#items.slice();
+  }
+
   /**
    * Makes sure `item` will be handed back by `due` no later than `time`.
    * If it already has an entry that is due no later, nothing changes.

@@ -6,7 +6,8 @@
  * with its key names: program information, environment, performance
  * statistics, rule usage statistics (match counts per rule), input sources
  * (position, size, device/i-node, lines read; for sockets also dropped and
- * cut lines), event correlation operations (SEC's fields, labels and
+ * cut lines), input buffers, pending events, the pattern match cache
+ * (empty between events), event correlation operations (SEC's fields, labels and
  * order, from `dumpEntries()` of the operation store), contexts, child processes and
  * action list variables (those set by actions; SEC also lists its built-in
  * ones). Like SEC, the dump file is never overwritten: when it exists the
@@ -61,6 +62,12 @@ export interface DumpData {
   rulestats: Record<string, { loadtime: number; stats: Record<string, Json>[] }>;
   /** Inputs and their state. */
   inputs: Record<string, Record<string, Json>>;
+  /** Input buffers: mode, size, lines (and sources with --jointbuf). */
+  buffer: Record<string, Json>;
+  /** Synthetic events waiting for their time. */
+  pendingevents: { event: string; time: number }[];
+  /** The pattern match cache (kept only while an event is processed: empty between events). */
+  pmatchcache: Record<string, Json>;
   /** Event correlation operations. */
   operations: Record<string, Record<string, Json>>;
   /** Contexts. */
@@ -254,6 +261,9 @@ export function collectDump(d: DumpInput): DumpData {
     },
     rulestats: ruleStats(files, d),
     inputs: inputData(d.inputs),
+    buffer: bufferData(e, d.inputs),
+    pendingevents: e.pendingEvents().map((p) => ({ event: p.text, time: p.time })),
+    pmatchcache: {},
     operations: serviceEntries(e.operations),
     contexts,
     children: serviceEntries(e.ports.children),
@@ -302,6 +312,46 @@ const OPERATION_LABELS: Record<string, string> = {
   slide: "Slide action",
   end: "End action",
 };
+
+/** The input buffers as SEC's JSON dump has them; inputs that brought no line yet have empty lines. */
+function bufferData(e: Engine, inputs: SourceInfo[]): Record<string, Json> {
+  const v = e.inputBuffers();
+  if (v.joint) {
+    return {
+      bufmode: "joint buffer for all input sources",
+      bufsize: v.size,
+      lastlines: v.lines,
+      lastinputs: v.sources,
+    };
+  }
+  const lastlines: Record<string, Json> = {};
+  for (const i of inputs) lastlines[i.name] = new Array(v.size).fill("");
+  for (const [name, lines] of v.bySource) lastlines[name] = lines;
+  return {
+    bufmode: "separate buffer for each input source",
+    bufsize: v.size,
+    lastlines,
+    lastsynevents: v.synthetic,
+  };
+}
+
+/** The input buffer part of SEC's text dump (after the input sources). */
+function bufferLines(b: Record<string, Json>): string[] {
+  const out = ["", `Input buffering mode: ${b.bufmode}`];
+  const box = (title: string, lines: Json) => ["", title, LINE, ...(lines as string[]), LINE];
+  if (Array.isArray(b.lastlines)) {
+    out.push(`Size of input buffer: ${b.bufsize}`);
+    out.push(...box(`Content of input buffer (last ${b.bufsize} input line(s)):`, b.lastlines));
+    out.push(...box(`Last ${b.bufsize} input source(s):`, b.lastinputs));
+  } else {
+    out.push(`Size of each input buffer: ${b.bufsize}`);
+    for (const [name, lines] of Object.entries(b.lastlines as Record<string, Json>)) {
+      out.push(...box(`Content of input buffer for ${name}:`, lines));
+    }
+    out.push(...box("Content of input buffer for synthetic events:", b.lastsynevents));
+  }
+  return out;
+}
 
 /** Leaves out what only the text dump shows: a context's `%s` of its action list (`desc`). */
 function withoutTextOnly(this: unknown, key: string, value: unknown): unknown {
@@ -378,6 +428,18 @@ export function dumpText(d: DumpData): string {
   }
   out.push("", "Input sources:", RULE);
   for (const i of Object.values(d.inputs)) out.push(inputLine(i));
+  out.push(...bufferLines(d.buffer));
+  out.push("", "Pending events:", RULE);
+  for (const p of d.pendingevents) {
+    out.push(`Event: ${p.event}`, `Will be created at ${t(p.time)}`, "");
+  }
+  out.push(`Total: ${d.pendingevents.length} elements`);
+  out.push(
+    "",
+    "Pattern match cache:",
+    RULE,
+    `Total: ${Object.keys(d.pmatchcache).length} elements`,
+  );
   out.push("", "List of event correlation operations:", RULE);
   for (const [key, op] of Object.entries(d.operations)) {
     out.push(`Key: ${key}`);

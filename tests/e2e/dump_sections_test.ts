@@ -8,7 +8,8 @@
  * nested action lists), and contexts (aliases, set, action on delete with its
  * match values and %s, event times). Times are compared as placeholders;
  * operations as a set and context names sorted (SEC lists both in Perl hash
- * order, sec-ts in creation order).
+ * order, sec-ts in creation order). Also the input buffers (separate mode,
+ * synthetic events), pending events and the pattern match cache.
  */
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { SecProcess } from "../helpers/sec_process.ts";
@@ -116,4 +117,25 @@ Deno.test("dump --dumpfjson: the contexts have SEC's keys and values", async () 
   }
   contexts.sort((a, b) => String(a.name).localeCompare(String(b.name)));
   assertEquals(contexts, JSON.parse(expected("dump_contexts/expected-contexts.json")));
+});
+
+/** The buffers fixture is processed once its marker rule saw the last line. */
+const buffersDone = (sec: SecProcess) => sec.lines.includes("seen $0");
+
+Deno.test("dump: input buffers, pending events and the pattern match cache as SEC shows them", async () => {
+  const text = await dump("dump_buffers", false, buffersDone);
+  assertEquals(
+    section(text, "Input buffering mode:", "List of event correlation operations:")
+      .replace(TIME, "TIME"),
+    expected("dump_buffers/expected-buffers.txt"),
+  );
+});
+
+Deno.test("dump --dumpfjson: buffer, pendingevents and pmatchcache have SEC's keys and values", async () => {
+  const data = JSON.parse(await dump("dump_buffers", true, buffersDone));
+  for (const p of data.pendingevents) p.time = 0;
+  assertEquals(
+    { buffer: data.buffer, pendingevents: data.pendingevents, pmatchcache: data.pmatchcache },
+    JSON.parse(expected("dump_buffers/expected-buffers.json")),
+  );
 });
