@@ -151,6 +151,7 @@ export class Engine {
     this.clock = options.clock;
     this.logger = options.logger;
     this.contexts.maxEvents = options.evstoresize;
+    this.variables.builtinTime = Math.floor(options.clock.now());
     this.#jointBuffer = new InputBuffer(options.bufsize, true);
     this.#syntheticBuffer = options.jointbuf ? this.#jointBuffer : new InputBuffer(options.bufsize);
     this.processors.setAll(CORE_PROCESSORS);

@@ -85,9 +85,61 @@ export function fixedVariable(name: string): string | undefined {
   return undefined;
 }
 
+/** The time-derived built-in variables that dumps list (`%.sec` ... `%.year`). */
+const TIME_BUILTINS = [
+  ".hmsstr",
+  ".hour",
+  ".mday",
+  ".mdaystr",
+  ".min",
+  ".mon",
+  ".monstr",
+  ".sec",
+  ".tzname",
+  ".tzoff",
+  ".tzoff2",
+  ".wday",
+  ".wdaystr",
+  ".year",
+];
+
+/**
+ * The built-in variables SEC lists in its dump, by name without `%`: `%`
+ * (for `%%`), `.chr0` ... `.chr255`, `.cr`, `.nl`, `.sp`, `.tab`, and the
+ * time-derived ones as of `time` (seconds); with `lastDesc` (an action
+ * list has substituted variables), also `s`, `t` and `u` as then.
+ */
+export function builtinVariables(time: number, lastDesc?: string): Record<string, string> {
+  const out: Record<string, string> = { "%": "%" };
+  for (let n = 0; n < 256; n++) out[`.chr${n}`] = String.fromCharCode(n);
+  for (const [name, value] of Object.entries(FIXED)) out[name] = value;
+  for (const name of TIME_BUILTINS) out[name] = timeVariable(name, time)!;
+  if (lastDesc !== undefined) {
+    out.s = lastDesc;
+    out.t = timeVariable("t", time)!;
+    out.u = timeVariable("u", time)!;
+  }
+  return out;
+}
+
 /** User-defined action list variables (global scope). Values may be any JS value (code results). */
 export class Variables {
   readonly #values = new Map<string, unknown>();
+  /**
+   * The time (seconds) the time-derived built-ins (`%.sec`, `%.hmsstr` ...)
+   * were last taken at: the start, then each action list that substituted
+   * a variable (SEC refreshes them only then; its dump shows them, and
+   * `%s`, `%t`, `%u`, as of that time).
+   */
+  builtinTime = 0;
+  /** `%s` of the last action list that substituted a variable (undefined before the first). */
+  lastDesc: string | undefined;
+
+  /** An action list with description `desc` substitutes its variables at `now`. */
+  substituting(desc: string, now: number): void {
+    this.lastDesc = desc;
+    this.builtinTime = now;
+  }
 
   /** Raw value, or undefined when unset. */
   get(name: string): unknown {

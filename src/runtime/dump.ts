@@ -9,8 +9,8 @@
  * cut lines), input buffers, pending events, the pattern match cache
  * (empty between events), event correlation operations (SEC's fields, labels and
  * order, from `dumpEntries()` of the operation store), contexts, child processes and
- * action list variables (those set by actions; SEC also lists its built-in
- * ones). Like SEC, the dump file is never overwritten: when it exists the
+ * action list variables (SEC's built-in ones, the time-derived ones as of the
+ * last action list that used one, and those set by actions). Like SEC, the dump file is never overwritten: when it exists the
  * dump is refused ("Can't write to dumpfile: X exists"); --dumpfts appends
  * ".<seconds since the epoch>" to the name. It is created with mode 0600.
  *
@@ -26,7 +26,7 @@
 import { cpuUsage } from "node:process";
 import type { BoundActions, Engine } from "../engine/engine.ts";
 import { actionsDumpText } from "../engine/operations/dump_text.ts";
-import { perlLocaltime, variableText } from "../engine/variables.ts";
+import { builtinVariables, perlLocaltime, variableText } from "../engine/variables.ts";
 import type { RuleFile } from "../lang/rules.ts";
 import type { SourceInfo } from "./input_source.ts";
 import { SEC_TS_VERSION } from "./cli.ts";
@@ -223,7 +223,8 @@ export function collectDump(d: DumpInput): DumpData {
       }),
     };
   });
-  const variables: Record<string, string> = {};
+  // SEC lists its built-in variables beside the user's
+  const variables = builtinVariables(e.variables.builtinTime, e.variables.lastDesc);
   for (const [k, v] of e.variables.entries()) variables[k] = variableText(v) ?? "";
   let env: Record<string, string> = {};
   try {
@@ -472,7 +473,7 @@ export function dumpText(d: DumpData): string {
   out.push("", "Action list variables:", RULE);
   const vars = Object.keys(d.variables).sort();
   for (const k of vars) out.push(`%${k} = '${d.variables[k]}'`);
-  out.push(`Total: ${vars.length} elements`, "");
+  out.push(`Total: ${vars.length} elements`, "", "");
   return out.join("\n");
 }
 

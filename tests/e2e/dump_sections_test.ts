@@ -9,7 +9,8 @@
  * match values and %s, event times). Times are compared as placeholders;
  * operations as a set and context names sorted (SEC lists both in Perl hash
  * order, sec-ts in creation order). Also the input buffers (separate mode,
- * synthetic events), pending events and the pattern match cache.
+ * synthetic events), pending events, the pattern match cache and the action
+ * list variables (built-in ones included).
  */
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { SecProcess } from "../helpers/sec_process.ts";
@@ -138,4 +139,42 @@ Deno.test("dump --dumpfjson: buffer, pendingevents and pmatchcache have SEC's ke
     { buffer: data.buffer, pendingevents: data.pendingevents, pmatchcache: data.pmatchcache },
     JSON.parse(expected("dump_buffers/expected-buffers.json")),
   );
+});
+
+/** Time-derived variables whose values depend on when the test runs. */
+const TIME_VARIABLES = new Set([
+  ".hmsstr",
+  ".hour",
+  ".mday",
+  ".mdaystr",
+  ".min",
+  ".mon",
+  ".monstr",
+  ".sec",
+  ".tzname",
+  ".tzoff",
+  ".tzoff2",
+  ".wday",
+  ".wdaystr",
+  ".year",
+  "t",
+  "u",
+]);
+
+/** The variables fixture is processed once its last line's output is out. */
+const variablesDone = (sec: SecProcess) => sec.lines.length === 3;
+
+Deno.test("dump: action list variables as SEC lists them (built-ins, %s %t %u of the last substituting list, the user's)", async () => {
+  const text = await dump("dump_variables", false, variablesDone);
+  const got = text.slice(text.indexOf("Action list variables:")).split("\n").map((l) => {
+    const m = /^%(\S+) = '/.exec(l);
+    return m !== null && TIME_VARIABLES.has(m[1]) ? `%${m[1]} = 'TIME'` : l;
+  });
+  assertEquals(got.join("\n"), expected("dump_variables/expected-variables.txt"));
+});
+
+Deno.test("dump --dumpfjson: the variables have SEC's names and values", async () => {
+  const vars = JSON.parse(await dump("dump_variables", true, variablesDone)).variables;
+  for (const k of Object.keys(vars)) if (TIME_VARIABLES.has(k)) vars[k] = "TIME";
+  assertEquals(vars, JSON.parse(expected("dump_variables/expected-variables.json")));
 });

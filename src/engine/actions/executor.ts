@@ -89,11 +89,11 @@ export class ActionExecutor implements ActionRunner {
 }
 
 function lookupVariable(engine: Engine, list: BoundActions, name: string): string | undefined {
+  // as SEC: a list that substitutes variables sets %s, %t, %u and the time built-ins (dumps show them)
+  engine.variables.substituting(list.desc, engine.now());
   if (name === "s") return list.desc;
   const c = name.charCodeAt(0);
-  if (c === 46 /* . */) {
-    return fixedVariable(name) ?? timeVariable(name, engine.now());
-  }
+  if (c === 46 /* . */) return fixedVariable(name) ?? timeVariable(name, engine.now());
   if ((name === "t" || name === "u")) return timeVariable(name, engine.now());
   return variableText(engine.variables.get(name));
 }
