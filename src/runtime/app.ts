@@ -26,6 +26,7 @@ import { ProcessActionRuntime } from "./action_runtime.ts";
 import * as fs from "node:fs";
 import { eventTimeOf } from "./event_time.ts";
 import { testClockOf } from "./test_clock.ts";
+import { openProcSelf } from "./proc_self.ts";
 
 /** Result of loading all rule files. */
 export interface LoadedRules {
@@ -187,6 +188,7 @@ export async function runCorrelator(
   }
 
   // from here on, Deno permissions not granted on the command line are gone
+  openProcSelf(); // for dumps: /proc/self cannot be opened once permissions are revoked
   actionRuntime.lockDown();
   let lastTick = 0;
   const startUp = (e: Engine) => {

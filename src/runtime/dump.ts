@@ -30,6 +30,7 @@ import { builtinVariables, perlLocaltime, variableText } from "../engine/variabl
 import type { RuleFile } from "../lang/rules.ts";
 import type { SourceInfo } from "./input_source.ts";
 import { SEC_TS_VERSION } from "./cli.ts";
+import { childCpuSeconds, supplementaryGroups } from "./proc_self.ts";
 
 /** What a dump is made from. */
 export interface DumpInput {
@@ -54,7 +55,7 @@ export type Json = null | boolean | number | string | Json[] | { [k: string]: Js
 
 /** The dump as a plain object (the --dumpfjson content). */
 export interface DumpData {
-  /** The program: version, options, start time. */
+  /** The program: version, options, start time, user and groups. */
   program: Record<string, Json>;
   /** Performance counters. */
   perf: Record<string, Json>;
@@ -232,6 +233,7 @@ export function collectDump(d: DumpInput): DumpData {
   } catch {
     // no permission
   }
+  const children = childCpuSeconds();
   let uid: number | null = null;
   let gid: number | null = null;
   try {
@@ -250,12 +252,15 @@ export function collectDump(d: DumpInput): DumpData {
       options: d.args.join(" "),
       euid: uid,
       egid: gid,
+      sgid: supplementaryGroups(),
       pid: Deno.pid,
     },
     perf: {
       runtime: Math.max(0, d.now - d.startTime),
       user: Math.round(cpu.user / 1e4) / 100,
       system: Math.round(cpu.system / 1e4) / 100,
+      childuser: children.user,
+      childsystem: children.system,
       lines: d.inputs.reduce((n, i) => n + i.lines, 0),
       events: e.eventCount,
       rss: Deno.memoryUsage().rss,
@@ -406,12 +411,15 @@ export function dumpText(d: DumpData): string {
   out.push(`Process ID: ${p.pid}`);
   out.push(`Effective user ID: ${p.euid ?? ""}`);
   out.push(`Effective group ID: ${p.egid ?? ""}`);
+  out.push(`Supplementary group IDs: ${(p.sgid as number[]).join(" ")}`);
   out.push("", "Environment:", RULE);
   for (const k of Object.keys(d.env).sort()) out.push(`${k}=${d.env[k]}`);
   out.push("", "Performance statistics:", RULE);
   out.push(`Run time: ${d.perf.runtime} seconds`);
   out.push(`User time: ${d.perf.user} seconds`);
   out.push(`System time: ${d.perf.system} seconds`);
+  out.push(`Child user time: ${d.perf.childuser} seconds`);
+  out.push(`Child system time: ${d.perf.childsystem} seconds`);
   out.push(`Processed input lines: ${d.perf.lines}`);
   out.push(`Processed events (with synthetic and internal ones): ${d.perf.events}`);
   out.push(`Resident memory: ${d.perf.rss} bytes`);
