@@ -86,7 +86,7 @@ export function fixedVariable(name: string): string | undefined {
 }
 
 /** The time-derived built-in variables that dumps list (`%.sec` ... `%.year`). */
-const TIME_BUILTINS = [
+export const TIME_BUILTINS: readonly string[] = [
   ".hmsstr",
   ".hour",
   ".mday",
