@@ -220,20 +220,19 @@ export class Lifecycle {
         files.push(prev.file);
       }
     }
+    const buffers = d.bufferSettings?.(files); // logged here, as SEC does
     for (const [n, prev] of this.#files) {
       if (next.get(n)?.file !== prev.file) {
-        const ended = this.engine.operations?.terminateFile(n);
+        const ended = this.engine.operations?.terminateFile(n) ?? 0;
         d.logger.log(
           LogLevel.debug,
-          `Rules from ${n} replaced or removed` +
-            (typeof ended === "number" ? `, ${ended} operations terminated` : ""),
+          `Terminating all event correlation operations started from ${n}, number of operations: ${ended}`,
         );
       }
     }
     this.#files = next;
     if (toLoad.length > 0) this.#loadTime = now;
     this.engine.setRules(files);
-    const buffers = d.bufferSettings?.(files);
     if (buffers !== undefined) this.engine.resizeBuffers(buffers.bufsize, buffers.jointbuf);
     d.inputs.reconfigure(expandInputs(d.opts), d.opts.keepopen);
     this.#internal("SEC_SOFTRESTART");

@@ -116,7 +116,9 @@ Deno.test("soft restart: only changed rule files load again; contexts and other 
     assert(t.life.engine === engine, "the same engine");
     assert(engine.contexts.has("KEEP"), "contexts stay");
     assert(
-      t.logger.text().includes(`Rules from ${t.b} replaced or removed, 1 operations terminated`),
+      t.logger.text().includes(
+        `Terminating all event correlation operations started from ${t.b}, number of operations: 1`,
+      ),
       t.logger.text(),
     );
     assert(!t.logger.text().includes(`Rules from ${t.a} replaced`), "a.sec did not change");

@@ -231,7 +231,12 @@ Deno.test("SECRC: read again at SIGHUP and SIGABRT (rule files, inputs); the deb
     sec.kill("SIGABRT");
     await sec.waitFor(() => keptAgain() > before, 15000, "the inputs of the soft restart");
     assertEquals(sec.stderr.split("Reading configuration").length, 4, sec.stderr);
-    ok(sec.stderr.includes(`Rules from ${dir}/b.sec replaced or removed`), sec.stderr);
+    ok(
+      sec.stderr.includes(
+        `Terminating all event correlation operations started from ${dir}/b.sec, number of operations: 0`,
+      ),
+      sec.stderr,
+    );
     append("in2.log", "a4\nb4\n");
     await sec.waitForLine("a saw a4");
     sec.kill("SIGINT");
