@@ -49,7 +49,10 @@ type Pending =
 export class ChildManager implements ProcessRunner, Dumpable {
   readonly #logger: Logger;
   readonly #mode: TextMode;
-  readonly #children = new Map<number, { child: Deno.ChildProcess; display: string }>();
+  readonly #children = new Map<
+    number,
+    { child: Deno.ChildProcess; display: string; piped: boolean }
+  >();
   #pending: Pending[] = [];
   /** Writes to children's standard input not finished yet. */
   readonly #feeds = new Set<Promise<void>>();
@@ -74,11 +77,17 @@ export class ChildManager implements ProcessRunner, Dumpable {
     return [...this.#children.keys()];
   }
 
-  /** The running children for dumps: pid and command line. */
-  dumpEntries(): { key: string; "Command line": string }[] {
+  /**
+   * The running children for dumps, as SEC lists them: pid, command line,
+   * and for those whose output becomes events (spawn, cspawn), the status
+   * "Connected to pipe input".
+   */
+  dumpEntries(): { key: string; pid: number; cmdline: string; status?: string }[] {
     return [...this.#children].map(([pid, c]) => ({
       key: String(pid),
-      "Command line": c.display,
+      pid,
+      cmdline: c.display,
+      ...(c.piped ? { status: "Connected to pipe input" } : {}),
     }));
   }
 
@@ -115,7 +124,7 @@ export class ChildManager implements ProcessRunner, Dumpable {
       return undefined;
     }
     const pid = child.pid;
-    this.#children.set(pid, { child, display: spec.display });
+    this.#children.set(pid, { child, display: spec.display, piped: output === "events" });
     this.#logger.log(6, `Child ${pid} created for command '${spec.display}'`);
     const io: Promise<unknown>[] = [];
     if (spec.stdin !== undefined) {

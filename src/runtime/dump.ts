@@ -272,7 +272,7 @@ export function collectDump(d: DumpInput): DumpData {
     pmatchcache: {},
     operations: serviceEntries(e.operations),
     contexts,
-    children: serviceEntries(e.ports.children),
+    children: childEntries(e),
     variables,
     env,
   };
@@ -318,6 +318,13 @@ const OPERATION_LABELS: Record<string, string> = {
   slide: "Slide action",
   end: "End action",
 };
+
+/** The running children by pid, without the `key` dumpEntries() lists them by (SEC's JSON has none). */
+function childEntries(e: Engine): Record<string, Record<string, Json>> {
+  const out = serviceEntries(e.ports.children);
+  for (const c of Object.values(out)) delete c.key;
+  return out;
+}
 
 /** The input buffers as SEC's JSON dump has them; inputs that brought no line yet have empty lines. */
 function bufferData(e: Engine, inputs: SourceInfo[]): Record<string, Json> {
@@ -474,7 +481,8 @@ export function dumpText(d: DumpData): string {
   out.push("", "Child processes:", RULE);
   for (const [pid, c] of Object.entries(d.children)) {
     out.push(`Child PID: ${pid}`);
-    for (const [k, v] of Object.entries(c)) out.push(`${k}: ${fieldText(v)}`);
+    if (c.cmdline !== undefined) out.push(`Commandline started by child: ${c.cmdline}`);
+    if (c.status !== undefined) out.push(String(c.status));
     out.push(LINE);
   }
   out.push(`Total: ${Object.keys(d.children).length} elements`);

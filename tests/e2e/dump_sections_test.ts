@@ -10,7 +10,7 @@
  * operations as a set and context names sorted (SEC lists both in Perl hash
  * order, sec-ts in creation order). Also the input buffers (separate mode,
  * synthetic events), pending events, the pattern match cache and the action
- * list variables (built-in ones included).
+ * list variables (built-in ones included), the child processes.
  */
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { SecProcess } from "../helpers/sec_process.ts";
@@ -45,13 +45,14 @@ async function dump(
   fixture: string,
   json: boolean,
   done: (sec: SecProcess) => boolean,
+  extra: string[] = [],
 ): Promise<string> {
   const dir = Deno.makeTempDirSync({ prefix: "sec-ts-dump-" });
   Deno.copyFileSync(`${FIXTURES}${fixture}/rules.sec`, `${dir}/rules.sec`);
   Deno.writeTextFileSync(`${dir}/in`, "");
   const sec = new SecProcess(
     ["--conf=rules.sec", "--input=in", "--fromstart", `--dump=${dir}/dump`, "--allow-write=-"]
-      .concat(json ? ["--dumpfjson"] : []),
+      .concat(json ? ["--dumpfjson"] : [], extra),
     { cwd: dir },
   );
   try {
@@ -161,4 +162,25 @@ Deno.test("dump --dumpfjson: the variables have SEC's names and values", async (
   const vars = JSON.parse(await dump("dump_variables", true, variablesDone)).variables;
   for (const k of Object.keys(vars)) if (TIME_VARIABLES.has(k)) vars[k] = "TIME";
   assertEquals(vars, JSON.parse(expected("dump_variables/expected-variables.json")));
+});
+
+/** The children fixture is processed once its four children run. */
+const childrenDone = (sec: SecProcess) => sec.stderr.split("Child ").length > 4;
+
+Deno.test("dump: child processes as SEC lists them (spawn and cspawn connected to pipe input)", async () => {
+  const text = await dump("dump_children", false, childrenDone, ["--allow-run"]);
+  const pids = (s: string) => s.replace(/Child PID: \d+/g, "Child PID: PID");
+  assertEquals(
+    entries(pids(section(text, "Child processes:", "Action list variables:"))),
+    entries(expected("dump_children/expected-children.txt")),
+  );
+});
+
+Deno.test("dump --dumpfjson: the children have SEC's keys and values", async () => {
+  const children = JSON.parse(await dump("dump_children", true, childrenDone, ["--allow-run"]))
+    .children as Record<string, { pid: number; cmdline: string }>;
+  for (const [pid, c] of Object.entries(children)) assertEquals(String(c.pid), pid);
+  const got = Object.values(children).map((c) => ({ ...c, pid: 0 }))
+    .sort((a, b) => a.cmdline.localeCompare(b.cmdline));
+  assertEquals(got, JSON.parse(expected("dump_children/expected-children.json")));
 });
