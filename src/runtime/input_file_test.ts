@@ -24,11 +24,26 @@ async function rotationRun(modes: string, every: number): Promise<void> {
   const total = 20000;
   try {
     await inputs.start();
+    // before a copytruncate the writer waits until the lines so far are read (see the writer)
+    const ack = `${dir}/ack`;
     const writer = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", WRITER, f, String(total), "10000", String(every), modes],
       stdout: "piped",
+      env: { ROTATE_ACK: ack },
     }).spawn();
-    const lines = await collect(inputs, (l) => l.length >= total, 20000);
+    const answer = (read: number) => {
+      let want = Infinity;
+      try {
+        want = Number(Deno.readTextFileSync(`${ack}.want`));
+      } catch {
+        // no rotation waiting
+      }
+      if (read >= want) Deno.writeTextFileSync(ack, String(read));
+    };
+    const lines = await collect(inputs, (l) => {
+      answer(l.length);
+      return l.length >= total;
+    }, 20000);
     const status = await writer.output();
     assert(status.success);
     // a little longer: nothing more may come

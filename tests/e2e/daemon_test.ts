@@ -67,7 +67,10 @@ Deno.test("10,000 lines/s through rename and copytruncate rotations: every line 
   try {
     await sec.waitForLog("Opening input file app.log");
     const total = 30000;
-    const writer = await new Deno.Command(Deno.execPath(), {
+    // before each copytruncate the writer waits until sec-ts has written every line so far:
+    // lines written between the reader's last read and the truncation are lost by any reader
+    const ack = `${dir}/ack`;
+    const writer = new Deno.Command(Deno.execPath(), {
       args: [
         "run",
         "-A",
@@ -78,8 +81,25 @@ Deno.test("10,000 lines/s through rename and copytruncate rotations: every line 
         "5000",
         "rename,copytruncate",
       ],
-    }).output();
-    ok(writer.success);
+      env: { ROTATE_ACK: ack },
+      stdout: "null",
+    }).spawn();
+    let finished = false;
+    const status = writer.status.then((s) => {
+      finished = true;
+      return s;
+    });
+    while (!finished) {
+      let want = Infinity;
+      try {
+        want = Number(Deno.readTextFileSync(`${ack}.want`));
+      } catch {
+        // no rotation waiting
+      }
+      if (sec.lines.length >= want) Deno.writeTextFileSync(ack, String(sec.lines.length));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    ok((await status).success);
     await sec.waitFor(() => sec.lines.length >= total, 20000, `${total} lines`);
     await new Promise((r) => setTimeout(r, 300));
     const seqs = sec.lines.map((l) => Number(/^L(\d+) x*$/.exec(l)?.[1] ?? NaN));

@@ -9,10 +9,14 @@
  * <rotateEvery> lines it rotates the file, taking the modes in turn from the
  * comma-separated <modes>:
  * - rename: rename <file> to <file>.<n>, create a new <file> and go on there;
- * - copytruncate: wait 300 ms (so that the reader has caught up: lines
- *   written after the reader's last read before the truncation are lost by
- *   any copytruncate reader), copy <file> to <file>.<n>, truncate <file> and
+ * - copytruncate: wait until the reader has caught up (lines written after
+ *   the reader's last read before the truncation are lost by any
+ *   copytruncate reader), copy <file> to <file>.<n>, truncate <file> and
  *   go on writing at once (to the same descriptor, opened for appending).
+ *   "Caught up" is 300 ms later, or, with ROTATE_ACK=<path> in the
+ *   environment, once <path> holds a line count at least the number of
+ *   lines written so far (the writer puts that number in <path>.want and
+ *   waits at most 30 s): a test that sees the reader's output answers.
  * - lagrename: rename <file> to <file>.<n> and create a new empty <file> (as
  *   logrotate's `create` does), but go on writing to the renamed file for
  *   ROTATE_LAG_MS milliseconds (environment, default 500; a daemon that
@@ -45,6 +49,24 @@ function writeText(text: string): void {
   const data = enc.encode(text);
   let off = 0;
   while (off < data.length) off += writeSync(fd, data, off);
+}
+
+/** Waits until the reader has read `lines` lines (see the module doc). */
+async function readerCaughtUp(lines: number): Promise<void> {
+  const ack = Deno.env.get("ROTATE_ACK");
+  if (ack === undefined) return await new Promise((r) => setTimeout(r, 300));
+  Deno.writeTextFileSync(`${ack}.want`, String(lines));
+  const giveUp = performance.now() + 30000;
+  while (performance.now() < giveUp) {
+    let got = 0;
+    try {
+      got = Number(Deno.readTextFileSync(ack));
+    } catch {
+      // not answered yet
+    }
+    if (got >= lines) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 while (seq < total) {
@@ -86,7 +108,7 @@ while (seq < total) {
       closeSync(fd);
       fd = open();
     } else {
-      await new Promise((r) => setTimeout(r, 300));
+      await readerCaughtUp(seq);
       copyFileSync(file, `${file}.${rotations}`);
       ftruncateSync(fd, 0);
     }
