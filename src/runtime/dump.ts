@@ -7,10 +7,12 @@
  * statistics, rule usage statistics (match counts per rule), input sources
  * (position, size, device/i-node, lines read; for sockets also dropped and
  * cut lines), input buffers, pending events, the pattern match cache
- * (empty between events), event correlation operations (SEC's fields, labels and
- * order, from `dumpEntries()` of the operation store), contexts, child processes and
- * action list variables (SEC's built-in ones, the time-derived ones as of the
- * last action list that used one, and those set by actions). Like SEC, the dump file is never overwritten: when it exists the
+ * (empty between events), event correlation operations (SEC's fields,
+ * labels and order, from `dumpEntries()` of the operation store),
+ * contexts, child processes and action list variables (SEC's built-in
+ * ones, the time-derived ones as of the last action list that substituted
+ * a variable, and those set by actions). Like SEC, the dump file is never
+ * overwritten: when it exists the
  * dump is refused ("Can't write to dumpfile: X exists"); --dumpfts appends
  * ".<seconds since the epoch>" to the name. It is created with mode 0600.
  *
@@ -366,10 +368,9 @@ function bufferLines(b: Record<string, Json>): string[] {
   return out;
 }
 
-/** Leaves out what only the text dump shows: a context's `%s` of its action list (`desc`). */
-function withoutTextOnly(this: unknown, key: string, value: unknown): unknown {
-  const holder = this as Record<string, unknown>;
-  return key === "desc" && Array.isArray(holder.buffer) ? undefined : value;
+/** The dump as SEC's JSON has it: without what only the text shows (a context's `desc`, its list's %s). */
+function jsonData(data: DumpData): DumpData {
+  return { ...data, contexts: data.contexts.map(({ desc: _textOnly, ...c }) => c) };
 }
 
 /** An operation's lines in SEC 2.9.4's text dump (its fields come in that order). */
@@ -524,7 +525,7 @@ export function dumpFileName(dump: string, fts: boolean, now: number): string {
  * or SEC's error message.
  */
 export function writeDump(file: string, data: DumpData, json: boolean): string | null {
-  const text = json ? JSON.stringify(data, withoutTextOnly) + "\n" : dumpText(data);
+  const text = json ? JSON.stringify(jsonData(data)) + "\n" : dumpText(data);
   let f: Deno.FsFile;
   try {
     f = Deno.openSync(file, { write: true, createNew: true, mode: 0o600 });

@@ -32,10 +32,10 @@ Deno.test("plain turns values into JSON data", () => {
 
 Deno.test("dump files are created 0600 and never overwritten; --dumpfts names", () => {
   const dir = Deno.makeTempDirSync();
-  const data = JSON.parse('{"x": 1}');
+  const data = JSON.parse('{"x": 1, "contexts": []}');
   assertEquals(writeDump(`${dir}/d`, data, true), null);
   assertEquals(Deno.statSync(`${dir}/d`).mode! & 0o777, 0o600);
-  assertEquals(JSON.parse(Deno.readTextFileSync(`${dir}/d`)), { x: 1 });
+  assertEquals(JSON.parse(Deno.readTextFileSync(`${dir}/d`)), { x: 1, contexts: [] });
   assertEquals(writeDump(`${dir}/d`, data, true), `Can't write to dumpfile: ${dir}/d exists`);
   assertEquals(dumpFileName("/tmp/sec.dump", true, 1795359404.7), "/tmp/sec.dump.1795359404");
   assertEquals(dumpFileName("/tmp/sec.dump", false, 1), "/tmp/sec.dump");
